@@ -1,0 +1,140 @@
+"""SudachiPy analysis shared by extraction and search: one dictionary per process, one
+tokenizer per thread (a SudachiPy tokenizer must not be shared between threads), long
+texts analysed in chunks cut at sentence or paragraph ends.
+
+>>> [t.surface for t in analyse("東京都に住む")]
+['東京都', 'に', '住む']
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+from sudachipy import Dictionary, SplitMode
+
+# SudachiPy refuses an input over 49,149 bytes; leave room for its own normalisation.
+MAX_CHUNK_BYTES = 40_000
+
+_SKIPPED_POS = frozenset({"補助記号", "空白"})
+_local = threading.local()
+_dictionary_lock = threading.Lock()
+_dictionary: Dictionary | None = None
+
+
+class Token(NamedTuple):
+    surface: str
+    start: int  # character offsets into the analysed text
+    end: int
+    pos: tuple[str, ...]  # SudachiPy's six part-of-speech fields
+    normalized: str  # SudachiPy's normalized_form()
+    oov: bool
+    # search terms: the folded mode-C word, then its folded mode-A parts, with offsets
+    terms: tuple[tuple[str, int, int], ...]
+
+
+def fold(text: str) -> str:
+    """The matching form of a word: NFKC then casefold (ＣＥＯ, CEO and ceo fold together)."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _get_dictionary() -> Dictionary:
+    global _dictionary
+    with _dictionary_lock:
+        if _dictionary is None:
+            _dictionary = Dictionary(dict="core")
+        return _dictionary
+
+
+class _Analyser:
+    """Per-thread state: the tokenizer and caches keyed by dictionary entry."""
+
+    def __init__(self) -> None:
+        dictionary = _get_dictionary()
+        self.tokenizer = dictionary.tokenizer(mode=SplitMode.C)
+        self.pos_of = lru_cache(maxsize=None)(dictionary.pos_of)
+        self.term_cache: dict[tuple[int, str], tuple[tuple[str, int, int], ...]] = {}
+
+    def terms_of(self, morpheme, surface: str, pos: tuple[str, ...]):
+        key = (morpheme.word_id(), surface)
+        cached = self.term_cache.get(key)
+        if cached is None:
+            if pos[0] in _SKIPPED_POS:
+                cached = ()
+            else:
+                folded = fold(morpheme.normalized_form())
+                cached = ((folded, 0, len(surface)),) if folded.strip() else ()
+                parts = morpheme.split(SplitMode.A) if not morpheme.is_oov() else ()
+                if len(parts) > 1:
+                    base = morpheme.begin()
+                    cached += tuple(
+                        (fold(p.normalized_form()), p.begin() - base, p.end() - base) for p in parts
+                    )
+            if len(self.term_cache) < 500_000:
+                self.term_cache[key] = cached
+        return cached
+
+    def analyse(self, text: str) -> list[Token]:
+        tokens: list[Token] = []
+        for offset, chunk in chunks(text):
+            for m in self.tokenizer.tokenize(chunk):
+                surface = m.surface()
+                start = m.begin() + offset
+                pos = self.pos_of(m.part_of_speech_id())
+                rel_terms = self.terms_of(m, surface, pos)
+                terms = tuple((t, start + s, start + e) for t, s, e in rel_terms)
+                tokens.append(
+                    Token(surface, start, m.end() + offset, pos, m.normalized_form(), m.is_oov(), terms)
+                )
+        return tokens
+
+
+def _analyser() -> _Analyser:
+    analyser = getattr(_local, "analyser", None)
+    if analyser is None:
+        analyser = _local.analyser = _Analyser()
+    return analyser
+
+
+def analyse(text: str) -> list[Token]:
+    """Mode-C tokens of `text` with offsets into `text`, however long it is."""
+    return _analyser().analyse(text)
+
+
+_CUT = re.compile(r"(?<=[。！？!?\n])")
+
+
+def chunks(text: str, limit: int = MAX_CHUNK_BYTES):
+    """Yield (offset, piece) covering `text`, each piece under `limit` UTF-8 bytes, cut after
+    a sentence or line end where there is one, else at a character boundary."""
+    if len(text) * 4 <= limit or len(text.encode("utf-8")) <= limit:
+        yield 0, text
+        return
+    start = 0
+    while start < len(text):
+        end = _cut_point(text, start, limit)
+        yield start, text[start:end]
+        start = end
+
+
+def _cut_point(text: str, start: int, limit: int) -> int:
+    # the longest prefix within the byte limit, then back off to the last sentence end in it
+    size, end = 0, start
+    while end < len(text):
+        size += len(text[end].encode("utf-8"))
+        if size > limit:
+            break
+        end += 1
+    if end == len(text):
+        return end
+    window = text[start:end]
+    cuts = [m.start() for m in _CUT.finditer(window) if m.start() > 0]
+    if cuts and cuts[-1] > len(window) // 4:
+        return start + cuts[-1]
+    space = max(window.rfind(" "), window.rfind("\u3000"), window.rfind("、"))
+    if space > len(window) // 4:
+        return start + space + 1
+    return end

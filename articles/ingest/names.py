@@ -1,0 +1,26 @@
+"""Name keys: the form that decides whether two names are the same entity or source.
+
+SudachiPy's normalized forms, NFKC-folded and joined without spaces or middle dots, so that
+マーク・ザッカーバーグ, ﾏｰｸ ｻﾞｯｶｰﾊﾞｰｸﾞ and マーク ザッカーバーグ share one key, and
+Zuckerberg (which SudachiPy normalises to ザッカーバーグ) shares the surname's.
+
+>>> name_key("ＣＥＯ") == name_key("ceo")
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .analysis import analyse, fold
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    name = name.strip()
+    if not name:
+        return ""
+    tokens = analyse(name[:200])
+    key = "".join(fold(t.normalized) for t in tokens if t.pos[0] not in ("補助記号", "空白"))
+    # a name made only of symbols still needs a key of its own
+    return key or fold(name).replace(" ", "")
