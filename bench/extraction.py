@@ -65,7 +65,9 @@ def main() -> int:
     per_kind: dict[str, Counter] = {k: Counter() for k in LABELS.values()}
     errors = []
     for row, pred in zip(rows, predicted, strict=True):
-        gold = {(LABELS[e["label"]], norm(e["text"])) for e in row["entities"] if e["label"] in LABELS}
+        gold = {
+            (LABELS[e["label"]], norm(e["text"])) for e in row["entities"] if e["label"] in LABELS
+        }
         pred = {p for p in pred if p[0] in LABELS.values()}
         typed.update(tp=len(gold & pred), fp=len(pred - gold), fn=len(gold - pred))
         gold_u, pred_u = {s for _, s in gold}, {s for _, s in pred}
@@ -80,8 +82,10 @@ def main() -> int:
     print(f"split {args.split}: {len(rows)} sentences")
     for name, c in (("typed", typed), ("untyped", untyped), *per_kind.items()):
         p, r, f = score(c["tp"], c["fp"], c["fn"])
-        print(f"{name:>12}: P {p:.3f}  R {r:.3f}  F1 {f:.3f}  (tp {c['tp']} fp {c['fp']} fn {c['fn']})")
-    print(f"{'speed':>12}: {len(rows) / elapsed:,.0f} sentences/s ({elapsed:.2f} s, analysis included)")
+        counts = f"tp {c['tp']} fp {c['fp']} fn {c['fn']}"
+        print(f"{name:>12}: P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ({counts})")
+    speed = len(rows) / elapsed
+    print(f"{'speed':>12}: {speed:,.0f} sentences/s ({elapsed:.2f} s, analysis included)")
     for text, missed, extra in errors[: args.errors]:
         print(f"\n{text}\n  missed {missed}\n  extra  {extra}")
     return 0

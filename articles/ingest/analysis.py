@@ -32,13 +32,19 @@ class Token(NamedTuple):
     pos: tuple[str, ...]  # SudachiPy's six part-of-speech fields
     normalized: str  # SudachiPy's normalized_form()
     oov: bool
-    # search terms: the folded mode-C word, then its folded mode-A parts, with offsets
+    # search terms: the folded mode-C word, then its folded mode-A parts, each with its
+    # offsets RELATIVE to the token's start (shared between tokens of the same word)
     terms: tuple[tuple[str, int, int], ...]
 
 
 def fold(text: str) -> str:
     """The matching form of a word: NFKC then casefold (ＣＥＯ, CEO and ceo fold together)."""
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _term(text: str) -> str:
+    """A search term: folded, and never containing whitespace (the index separates by it)."""
+    return "".join(fold(text).split())
 
 
 def _get_dictionary() -> Dictionary:
@@ -65,13 +71,13 @@ class _Analyser:
             if pos[0] in _SKIPPED_POS:
                 cached = ()
             else:
-                folded = fold(morpheme.normalized_form())
-                cached = ((folded, 0, len(surface)),) if folded.strip() else ()
+                folded = _term(morpheme.normalized_form())
+                cached = ((folded, 0, len(surface)),) if folded else ()
                 parts = morpheme.split(SplitMode.A) if not morpheme.is_oov() else ()
                 if len(parts) > 1:
                     base = morpheme.begin()
                     cached += tuple(
-                        (fold(p.normalized_form()), p.begin() - base, p.end() - base) for p in parts
+                        (_term(p.normalized_form()), p.begin() - base, p.end() - base) for p in parts
                     )
             if len(self.term_cache) < 500_000:
                 self.term_cache[key] = cached
@@ -84,10 +90,11 @@ class _Analyser:
                 surface = m.surface()
                 start = m.begin() + offset
                 pos = self.pos_of(m.part_of_speech_id())
-                rel_terms = self.terms_of(m, surface, pos)
-                terms = tuple((t, start + s, start + e) for t, s, e in rel_terms)
                 tokens.append(
-                    Token(surface, start, m.end() + offset, pos, m.normalized_form(), m.is_oov(), terms)
+                    Token(
+                        surface, start, m.end() + offset, pos, m.normalized_form(), m.is_oov(),
+                        self.terms_of(m, surface, pos),
+                    )
                 )
         return tokens
 

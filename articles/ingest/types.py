@@ -71,6 +71,8 @@ class Quantity:
 class DateRef:
     text: str
     value: str  # ISO 8601 (2024, 2024-09, 2024-09-05); XXXX-09 when the year is unstated
+    start: int = 0
+    end: int = 0
 
     def as_dict(self) -> dict:
         return {"text": self.text, "value": self.value}
@@ -89,15 +91,6 @@ class ParsedClaim:
     dates: list[DateRef] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One indexed search term and where it came from in the original text."""
-
-    text: str
-    start: int
-    end: int
-
-
 @dataclass(slots=True)
 class ParsedArticle:
     document: Document
@@ -106,8 +99,8 @@ class ParsedArticle:
     mentions: list[ParsedMention] = field(default_factory=list)
     claims: list[ParsedClaim] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)  # every outlet cited, article-wide or per claim
-    # search terms per field, from the same analysis (title, headings, body)
-    terms: dict[str, list[Term]] = field(default_factory=dict)
+    # search terms per field (title, headings, body), from the same analysis; see ingest.terms
+    fields: dict = field(default_factory=dict)
 
 
 class IngestError(Exception):

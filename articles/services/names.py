@@ -1,0 +1,50 @@
+"""Keeping the name-key lookup tables in step with names and aliases, and resolving names
+to the entities and sources they denote (following merges to the survivor)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from articles.ingest import name_key
+from articles.models import Entity, EntityName, Source, SourceName
+
+
+def keys_of(names: Iterable[str]) -> set[str]:
+    return {key for key in (name_key(n) for n in names) if key}
+
+
+def entity_names_sync(entities: Iterable[Entity]) -> None:
+    """Make EntityName hold exactly the keys of each entity's name and aliases."""
+    _sync(EntityName, "entity", list(entities))
+
+
+def source_names_sync(sources: Iterable[Source]) -> None:
+    _sync(SourceName, "source", list(sources))
+
+
+def entity_names_add(entities: Iterable[Entity]) -> None:
+    """Add the keys of the entities' current names (the importer only ever adds names)."""
+    EntityName.objects.bulk_create(
+        [EntityName(entity_id=e.pk, key=key) for e in entities for key in keys_of(e.names)],
+        ignore_conflicts=True,
+    )
+
+
+def _sync(model, field: str, objects: list) -> None:
+    if not objects:
+        return
+    wanted = {(obj.pk, key) for obj in objects for key in keys_of(obj.names)}
+    existing = set(model.objects.filter(**{f"{field}__in": objects}).values_list(f"{field}_id", "key"))
+    stale = existing - wanted
+    if stale:
+        for pk, key in stale:
+            model.objects.filter(**{f"{field}_id": pk, "key": key}).delete()
+    model.objects.bulk_create(
+        [model(**{f"{field}_id": pk, "key": key}) for pk, key in wanted - existing],
+        ignore_conflicts=True,
+    )
+
+
+def root(obj):
+    """The survivor a merged entity or source points to (merges keep the chain one hop long)."""
+    return obj.merged_into if obj.merged_into_id else obj

@@ -1,0 +1,94 @@
+"""Entity spans, kinds and linking on small hand-written texts (pure Python, no Django)."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles.ingest.entities import extract_entities
+
+
+def entities_of(text: str) -> dict[str, tuple[str, list[str]]]:
+    """Each entity's name -> (kind, aliases)."""
+    entities, _ = extract_entities(text)
+    return {e.name: (e.kind, e.aliases) for e in entities}
+
+
+def kind_of(text: str, name: str) -> str | None:
+    found = entities_of(text).get(name)
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        # the compound's head word decides the kind of the whole compound
+        ("英国政府は声明を出した。", "英国政府", "organization"),
+        ("日本出版美術家連盟が結成された。", "日本出版美術家連盟", "organization"),
+        ("神田川に沿って歩いた。", "神田川", "place"),
+        ("経済産業省が調査を始めた。", "経済産業省", "organization"),
+        ("テレビ愛知に入社した。", "テレビ愛知", "organization"),
+        # the words around a name
+        ("山田さんは笑った。", "山田", "person"),
+        ("ソニーの社長が来日した。", "ソニー", "organization"),
+        ("ロイターによると、交渉は続く。", "ロイター", "organization"),
+        ("クロヴィス2世の子供。", "クロヴィス2世", "person"),
+    ],
+)
+def test_kinds(text: str, name: str, kind: str) -> None:
+    assert kind_of(text, name) == kind
+
+
+def test_facilities_events_and_nationalities_are_not_places() -> None:
+    found = entities_of("東京駅で台湾人の観光客と沖縄県知事選について話した。")
+    assert found["東京駅"][0] == "other"
+    assert found["沖縄県知事選"][0] == "event"
+    assert not any(name.startswith("台湾") for name in found)
+
+
+def test_era_name_before_a_year_is_no_name() -> None:
+    assert "昭和" not in entities_of("昭和13年に完成した。")
+
+
+def test_middle_dot_lists_japanese_names_but_joins_foreign_ones() -> None:
+    found = entities_of("決勝に進んだのは梅沢・杉本の2人で、ミラ・ムラティ氏も見守った。")
+    assert found["梅沢"][0] == "person"
+    assert found["杉本"][0] == "person"
+    assert found["ミラ・ムラティ"][0] == "person"
+
+
+def test_surname_and_short_name_link_to_the_full_name() -> None:
+    found = entities_of(
+        "マーク・ザッカーバーグ氏は会見した。ザッカーバーグ氏によると、計画は順調だ。"
+    )
+    assert found["マーク・ザッカーバーグ"] == ("person", ["ザッカーバーグ"])
+    assert "ザッカーバーグ" not in found
+
+
+def test_legal_form_and_acronym_become_aliases() -> None:
+    found = entities_of(
+        "株式会社リッスンジャパンは新製品を出した。リッスンジャパンの社長は語った。"
+        "Safe Superintelligence(SSI)も参入した。"
+    )
+    assert found["株式会社リッスンジャパン"] == ("organization", ["リッスンジャパン"])
+    assert found["Safe Superintelligence"] == ("organization", ["SSI"])
+
+
+def test_title_before_a_name_belongs_to_the_company_not_the_run() -> None:
+    found = entities_of(
+        "OpenAIの元CTOであるミラ・ムラティに接触した。Thinking Machines Labを設立。"
+    )
+    assert found["OpenAI"][0] == "organization"
+    assert found["Thinking Machines Lab"][0] == "organization"
+    assert all("CEO" not in name for name in entities_of("Meta CEO マーク・ザッカーバーグ氏の提案"))
+
+
+def test_web_addresses_and_file_names_hold_no_names() -> None:
+    text = "出典: https://example.com/mark-zuckerberg-offer.html 写真 3lbl71ki.png"
+    assert entities_of(text) == {}
+
+
+def test_mentions_point_into_the_text() -> None:
+    text = "英国政府と神田川"
+    entities, mentions = extract_entities(text)
+    assert [text[m.start : m.end] for m in mentions] == [m.surface for m in mentions]
+    assert {entities[m.entity].name for m in mentions} == {"英国政府", "神田川"}
