@@ -1,7 +1,7 @@
 """URL map: the public site, the admin, the API and its documentation."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -117,12 +117,18 @@ class EntityName(NameKey):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entity", "key"], name="entity_name_unique")]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class SourceName(NameKey):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="name_keys")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "key"], name="source_name_unique")]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -256,22 +262,50 @@ class Claim(TimeStamped):
         return self.edited or self.status != self.Status.UNREVIEWED or bool(self.note)
 
 
-class EntityMerge(models.Model):
-    """One merge of an entity into a survivor, with what moved, so that it can be undone."""
+class MergeRecord(models.Model):
+    """What one merge moved, so that it can be undone exactly."""
 
-    survivor = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="merges_received")
-    merged = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="merges_given")
-    mention_ids = models.JSONField(default=list)
-    speaker_claim_ids = models.JSONField(default=list)
-    subject_claim_ids = models.JSONField(default=list)  # claims that named only the merged entity
     added_aliases = models.JSONField(default=list)
-    repointed_entity_ids = models.JSONField(default=list)  # entities merged earlier into `merged`
+    repointed_ids = models.JSONField(default=list)  # records merged earlier into the merged one
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
+
+
+class EntityMerge(MergeRecord):
+    survivor = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="merges_received")
+    merged = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="merges_given")
+    mention_ids = models.JSONField(default=list)
+    speaker_claim_ids = models.JSONField(default=list)
+    subject_claim_ids = models.JSONField(default=list)  # links moved from merged to survivor
+    shared_claim_ids = models.JSONField(default=list)  # claims that named both: link dropped
+
+    class Meta(MergeRecord.Meta):
+        verbose_name = _("entity merge")
+        verbose_name_plural = _("entity merges")
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.survivor}"
+
+
+class SourceMerge(MergeRecord):
+    survivor = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="merges_received")
+    merged = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="merges_given")
+    article_ids = models.JSONField(default=list)  # articles that came from the merged source
+    cited_article_ids = models.JSONField(default=list)  # citations moved to the survivor
+    shared_article_ids = models.JSONField(default=list)  # articles that cited both
+    claim_ids = models.JSONField(default=list)
+
+    class Meta(MergeRecord.Meta):
+        verbose_name = _("source merge")
+        verbose_name_plural = _("source merges")
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.survivor}"
 
 
 class SearchDocument(models.Model):
@@ -290,3 +324,6 @@ class SearchDocument(models.Model):
     names = models.TextField(blank=True)
     title_offsets = models.BinaryField(default=b"")
     body_offsets = models.BinaryField(default=b"")
+
+    def __str__(self) -> str:
+        return f"search terms of article {self.article_id}"

@@ -18,6 +18,7 @@ from .pipeline import (
     read_bytes,
     read_file,
 )
+from .terms import IndexedField, decode_offsets, index_field
 from .types import (
     ENTITY_KINDS,
     DateRef,
@@ -30,7 +31,6 @@ from .types import (
     ParsedMention,
     Quantity,
 )
-from .terms import IndexedField, decode_offsets, index_field
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -38,16 +38,16 @@ __all__ = [
     "DateRef",
     "Document",
     "Figure",
+    "IndexedField",
     "IngestError",
     "ParsedArticle",
     "ParsedClaim",
     "ParsedEntity",
     "ParsedMention",
     "Quantity",
-    "IndexedField",
     "content_hash",
-    "headings_text",
     "decode_offsets",
+    "headings_text",
     "index_field",
     "name_key",
     "parse_document",

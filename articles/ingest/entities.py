@@ -15,9 +15,11 @@ Two steps:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .analysis import Token, fold
 from .names import name_key
@@ -169,37 +171,79 @@ def _vote(votes: Counter) -> str:
     return next(k for k in KIND_ORDER if votes.get(k) == best)
 
 
-def _is_symbol(token: Token) -> bool:
-    return token.pos[0] in ("補助記号", "空白")
+# Per-token facts, computed once per distinct word (surface, part of speech, oov) rather than
+# once per predicate call: span finding asks them of every token, several times over.
+_NOUN = 1 << 0  # 名詞
+_NAMEISH = 1 << 1  # a proper noun, or an unknown katakana or Latin word of 2+ chars
+_LATIN_TEXT = 1 << 2  # the surface is a Latin word, whatever its part of speech
+_LATIN_NOUN = 1 << 3  # a Latin noun
+_LATIN_START = 1 << 4  # a capitalised Latin noun: may open a Latin run
+_LATIN_NEXT = 1 << 5  # may continue a Latin run after a space (_latin_run_end)
+_KATAKANA_NOUN = 1 << 6  # a katakana noun of two or more characters
+_KANJI_TEXT = 1 << 7  # the surface is all kanji
+_SYMBOL = 1 << 8  # 補助記号 or 空白
+_JOINER = 1 << 9  # ・ ＝ between the words of one name
+_COMPOUND_PART = 1 << 10  # a noun or a noun suffix: can continue a noun compound
+_COMMON_NOUN = 1 << 11  # 普通名詞: may name a ministry, depending on its parts
+_MINISTRY = 1 << 12  # set per token, not cached: it depends on the token's parts
+_CAN_START = _NAMEISH | _KATAKANA_NOUN | _LATIN_START | _MINISTRY
+
+_FLAG_CACHE: dict[tuple[str, tuple[str, ...], bool], int] = {}
+_FLAG_CACHE_SIZE = 200_000
 
 
-def _is_nameish(token: Token) -> bool:
-    pos = token.pos
-    if pos[0] != "名詞" or pos[1] == "数詞":
-        return False
-    surface = token.surface
-    if surface in _NOT_NAMES:
-        return False
-    if pos[1] == "固有名詞":
-        return True
-    if token.oov and (_KATAKANA.match(surface) or _LATIN.match(surface)):
-        return len(surface) > 1
-    return False
+def _word_flags(surface: str, pos: tuple[str, ...], oov: bool) -> int:
+    noun = pos[0] == "名詞"
+    latin_text = bool(_LATIN.match(surface))
+    flags = 0
+    if noun:
+        flags |= _NOUN | _COMPOUND_PART
+        unknown_word = oov and (_KATAKANA.match(surface) or latin_text) and len(surface) > 1
+        if pos[1] != "数詞" and surface not in _NOT_NAMES and (pos[1] == "固有名詞" or unknown_word):
+            flags |= _NAMEISH
+        if latin_text:
+            flags |= _LATIN_NOUN
+            if surface[:1].isupper():
+                flags |= _LATIN_START
+            # Meta CEO: a title ends the run
+            organization = HEAD_KINDS.get(surface) == "organization"
+            if surface not in TITLES and (surface[:1].isupper() or organization):
+                flags |= _LATIN_NEXT
+        if len(surface) > 1 and _KATAKANA.match(surface):
+            flags |= _KATAKANA_NOUN
+    elif pos[0] == "接尾辞" and pos[1] == "名詞的":
+        flags |= _COMPOUND_PART
+    if latin_text:
+        flags |= _LATIN_TEXT
+    if _KANJI.match(surface):
+        flags |= _KANJI_TEXT
+    if pos[0] in ("補助記号", "空白"):
+        flags |= _SYMBOL
+    if surface in _JOINERS:
+        flags |= _JOINER
+    if pos[1] == "普通名詞":
+        flags |= _COMMON_NOUN
+    return flags
 
 
-def _is_latin(token: Token) -> bool:
-    return bool(_LATIN.match(token.surface)) and token.pos[0] == "名詞"
+def _token_flags(tokens: Sequence[Token]) -> list[int]:
+    cache = _FLAG_CACHE
+    if len(cache) > _FLAG_CACHE_SIZE:
+        cache.clear()
+    flags = []
+    for token in tokens:
+        key = (token.surface, token.pos, token.oov)
+        f = cache.get(key)
+        if f is None:
+            f = cache[key] = _word_flags(*key)
+        if f & _COMMON_NOUN and _is_ministry(token):
+            f |= _MINISTRY
+        flags.append(f)
+    return flags
 
 
-def _is_katakana_noun(token: Token) -> bool:
-    surface = token.surface
-    return token.pos[0] == "名詞" and len(surface) > 1 and bool(_KATAKANA.match(surface))
-
-
-def _is_compound_part(token: Token) -> bool:
-    """A word that can continue a noun compound: a noun, a number or a noun suffix."""
-    pos = token.pos
-    return pos[0] == "名詞" or (pos[0] == "接尾辞" and pos[1] == "名詞的")
+_HEAD_CACHE: dict[tuple[str, str | None], str | None] = {}
+_UNSEEN = object()
 
 
 def _head_kind(token: Token) -> str | None:
@@ -211,39 +255,52 @@ def _head_kind(token: Token) -> str | None:
     # a head of one character counts only as a word of its own (神田+川, 千葉+県), not
     # inside one (北海道)
     last_part = token.terms[-1][0] if len(token.terms) > 1 else None
+    key = (surface, last_part)
+    cached = _HEAD_CACHE.get(key, _UNSEEN)
+    if cached is not _UNSEEN:
+        return cached
     for size in range(min(len(surface) - 1, _LONGEST_HEAD), 0, -1):
         tail = surface[-size:]
         if (size > 1 or tail == last_part) and tail in HEAD_KINDS:
-            return HEAD_KINDS[tail]
-    return None
+            kind = HEAD_KINDS[tail]
+            break
+    if len(_HEAD_CACHE) > _FLAG_CACHE_SIZE:
+        _HEAD_CACHE.clear()
+    _HEAD_CACHE[key] = kind
+    return kind
 
 
 def find_entity_spans(tokens: Sequence[Token], text: str) -> list[EntitySpan]:
     """Name spans in `text`, in order, with kind votes from their own words and context."""
     spans: list[EntitySpan] = []
     skipped = _addresses(text)
-    n = len(tokens)
-    i = 0
-    while i < n:
-        if skipped and any(a <= tokens[i].start < b for a, b in skipped):
-            i += 1
+    skipped_starts = [a for a, _ in skipped]
+    flags = _token_flags(tokens)
+    resume = 0  # tokens before this index belong to a span already tried
+    # only a name word, a katakana word, a capitalised Latin word or a ministry opens a span
+    for i in [k for k, f in enumerate(flags) if f & _CAN_START]:
+        if i < resume:
             continue
+        f = flags[i]
+        if skipped:
+            # addresses are sorted and disjoint: only the last one starting here can hold it
+            a = bisect_right(skipped_starts, tokens[i].start) - 1
+            if a >= 0 and tokens[i].start < skipped[a][1]:
+                continue
         if not (
-            _is_nameish(tokens[i])
-            or _starts_katakana_chain(tokens, i)
-            or _starts_latin_run(tokens, i)
-            or _is_ministry(tokens[i])
+            f & (_NAMEISH | _MINISTRY)
+            or (f & _KATAKANA_NOUN and _starts_katakana_chain(tokens, flags, i))
+            or (f & _LATIN_START and _starts_latin_run(flags, i, tokens))
         ):
-            i += 1
             continue
-        j = _span_end(tokens, i)
-        j, head = _compound_end(tokens, i, j)
+        j = _span_end(tokens, flags, i)
+        j, head = _compound_end(tokens, flags, i, j)
         if head != "modifier" and not _used_as_adjective(tokens, j):
             first = i - 1 if i > 0 and tokens[i - 1].surface in ORG_OPENERS else i
-            span = _make_span(tokens, first, j, text, head)
+            span = _make_span(tokens, flags, first, j, text, head)
             if span is not None:
                 spans.append(span)
-        i = max(j, i + 1)
+        resume = max(j, i + 1)
     _mark_acronyms(spans, tokens, text)
     return spans
 
@@ -271,71 +328,63 @@ def _is_ministry(token: Token) -> bool:
     )
 
 
-def _starts_katakana_chain(tokens: Sequence[Token], i: int) -> bool:
+def _starts_katakana_chain(tokens: Sequence[Token], flags: list[int], i: int) -> bool:
     """Katakana words joined by ・ (ウォール・ストリート・ジャーナル) are foreign names."""
     return (
-        _is_katakana_noun(tokens[i])
+        flags[i] & _KATAKANA_NOUN
         and i + 2 < len(tokens)
         and tokens[i + 1].surface in ("・", "･")
-        and (_is_katakana_noun(tokens[i + 2]) or _is_nameish(tokens[i + 2]))
-    )
+        and flags[i + 2] & (_KATAKANA_NOUN | _NAMEISH)
+    ) != 0
 
 
-def _starts_latin_run(tokens: Sequence[Token], i: int) -> bool:
+def _starts_latin_run(flags: list[int], i: int, tokens: Sequence[Token]) -> bool:
     """Capitalised Latin words in a row (Thinking Machines Lab) where one is a name."""
-    if not (_is_latin(tokens[i]) and tokens[i].surface[:1].isupper()):
+    if not flags[i] & _LATIN_START:
         return False
-    j = _latin_run_end(tokens, i)
-    run = [t for t in tokens[i:j] if not _is_symbol(t)]
-    return len(run) > 1 and any(_is_nameish(t) for t in run)
+    run = [f for f in flags[i : _latin_run_end(tokens, flags, i)] if not f & _SYMBOL]
+    return len(run) > 1 and any(f & _NAMEISH for f in run)
 
 
-def _latin_run_end(tokens: Sequence[Token], i: int) -> int:
+def _latin_run_end(tokens: Sequence[Token], flags: list[int], i: int) -> int:
     j = i + 1
-    while (
-        j + 1 < len(tokens)
-        and tokens[j].surface == " "
-        and _is_latin(tokens[j + 1])
-        and tokens[j + 1].surface not in TITLES  # Meta CEO
-        and (
-            tokens[j + 1].surface[:1].isupper()
-            or HEAD_KINDS.get(tokens[j + 1].surface) == "organization"
-        )
-    ):
+    while j + 1 < len(tokens) and tokens[j].surface == " " and flags[j + 1] & _LATIN_NEXT:
         j += 2
     return j
 
 
-def _joins(left: Token, right: Token) -> bool:
+def _joins(tokens: Sequence[Token], flags: list[int], left: int, right: int) -> bool:
     """Whether ・ between two words joins one foreign name (ミラ・ムラティ) rather than listing
     two names (梅沢・杉本, カナダ・モントリオール)."""
-    if not (_is_nameish(right) or _is_katakana_noun(right) or _is_latin(right)):
+    if not flags[right] & (_NAMEISH | _KATAKANA_NOUN | _LATIN_NOUN):
         return False
-    if _KANJI.match(left.surface) or _KANJI.match(right.surface):
+    if (flags[left] | flags[right]) & _KANJI_TEXT:
         return False
-    return not (left.pos[2] == "地名" and right.pos[2] == "地名")
+    return not (tokens[left].pos[2] == "地名" and tokens[right].pos[2] == "地名")
 
 
-def _span_end(tokens: Sequence[Token], i: int) -> int:
+def _span_end(tokens: Sequence[Token], flags: list[int], i: int) -> int:
     """Extend a name from token i over further name words, ・ joins and Latin spaces."""
     n = len(tokens)
-    if _is_ministry(tokens[i]):
+    if flags[i] & _MINISTRY:
         return i + 1
-    j = _latin_run_end(tokens, i) if _is_latin(tokens[i]) else i + 1
+    j = _latin_run_end(tokens, flags, i) if flags[i] & _LATIN_NOUN else i + 1
     while j < n:
-        t = tokens[j]
-        if _is_nameish(t) and not _is_latin(t):
+        f = flags[j]
+        if f & _NAMEISH and not f & _LATIN_NOUN:
             j += 1
-        elif t.surface in _JOINERS and j + 1 < n and _joins(tokens[j - 1], tokens[j + 1]):
+        elif f & _JOINER and j + 1 < n and _joins(tokens, flags, j - 1, j + 1):
             j += 2
-        elif _is_latin(t) and _is_latin(tokens[j - 1]):
-            j = _latin_run_end(tokens, j)
+        elif f & _LATIN_NOUN and flags[j - 1] & _LATIN_NOUN:
+            j = _latin_run_end(tokens, flags, j)
         else:
             break
     return j
 
 
-def _compound_end(tokens: Sequence[Token], i: int, j: int) -> tuple[int, str | None]:
+def _compound_end(
+    tokens: Sequence[Token], flags: list[int], i: int, j: int
+) -> tuple[int, str | None]:
     """Carry the name tokens[i:j] on over the nouns of its compound up to the last head word
     (英国|政府, 日本|出版|美術家|連盟): returns the new end and the head's category."""
     last = tokens[j - 1]
@@ -344,7 +393,7 @@ def _compound_end(tokens: Sequence[Token], i: int, j: int) -> tuple[int, str | N
         head = None  # a name that merely ends like a head word (北海道, 富山)
     end = j
     k = j
-    while k < len(tokens) and k < j + 4 and _is_compound_part(tokens[k]):
+    while k < len(tokens) and k < j + 4 and flags[k] & _COMPOUND_PART:
         word = tokens[k].surface
         if word in HONORIFICS or word in TITLES:
             break
@@ -363,19 +412,32 @@ def _compound_end(tokens: Sequence[Token], i: int, j: int) -> tuple[int, str | N
     return end, head
 
 
+def _fused_title_start(token: Token) -> int | None:
+    """Where a title or honorific fused into a person token (トランプ|大統領) begins, if any.
+
+    Offsets come from the lengths of the token's parts, so that they are right whether
+    Token.terms holds offsets into the text or relative to the token.
+    """
+    if len(token.terms) <= 2 or token.pos[2] != "人名":
+        return None
+    offset = token.start
+    for term, part_start, part_end in token.terms[1:]:
+        if term in TITLES or term in HONORIFICS:
+            return offset
+        offset += part_end - part_start
+    return None
+
+
 def _make_span(
-    tokens: Sequence[Token], i: int, j: int, text: str, head: str | None
+    tokens: Sequence[Token], flags: list[int], i: int, j: int, text: str, head: str | None
 ) -> EntitySpan | None:
     # a title fused into a person token by the dictionary (トランプ大統領) is not part of the name
-    last = tokens[j - 1]
-    end = last.end
     votes: Counter = Counter()
-    if len(last.terms) > 2 and last.pos[2] == "人名":
-        for term, start, _ in last.terms[1:]:
-            if term in TITLES or term in HONORIFICS:
-                end = start
-                votes["person"] += 3
-                break
+    end = _fused_title_start(tokens[j - 1])
+    if end is None:
+        end = tokens[j - 1].end
+    else:
+        votes["person"] += 3
     start = tokens[i].start
     surface = text[start:end].strip(" ・")
     if not surface or _DIGITS.match(surface) or surface in _NOT_NAMES:
@@ -384,11 +446,12 @@ def _make_span(
         return None
     if head is not None:
         votes[_KIND_OF_HEAD[head]] += 5
-    words = [t for t in tokens[i:j] if not _is_symbol(t)]
-    for t in words:
+    words = [k for k in range(i, j) if not flags[k] & _SYMBOL]
+    for k in words:
+        t = tokens[k]
         if t.pos[1] != "固有名詞":
             continue
-        if _LATIN.match(t.surface):
+        if flags[k] & _LATIN_TEXT:
             # the dictionary's Latin names are as often products, and its person and place
             # tags on English words (Phone, Gordon) are unreliable; acronyms are mostly bodies
             if _ACRONYM.match(t.surface):
@@ -400,11 +463,13 @@ def _make_span(
         else:
             votes["organization"] += 0.5
     if len(words) > 1 and head is None:
-        if all(_LATIN.match(t.surface) for t in words):
+        if all(flags[k] & _LATIN_TEXT for k in words):
             votes["organization"] += 1  # Safe Superintelligence: English names are mostly firms
-        elif words[0].pos[2] == "地名" and words[-1].pos[2] not in ("地名", "人名"):
+        elif tokens[words[0]].pos[2] == "地名" and tokens[words[-1]].pos[2] not in ("地名", "人名"):
             votes["organization"] += 3  # a place then a name: a team or a paper (横浜ベイスターズ)
-        elif not votes and not any(t.pos[1] == "普通名詞" and not t.oov for t in words):
+        elif not votes and not any(
+            tokens[k].pos[1] == "普通名詞" and not tokens[k].oov for k in words
+        ):
             votes["person"] += 0.5  # unknown words joined by ・: most often a foreign person
     if tokens[i].surface in ORG_OPENERS:
         votes["organization"] += 3
@@ -439,17 +504,21 @@ def _role_after(tokens: Sequence[Token], k: int) -> str:
     return tokens[k].surface if k < len(tokens) else ""
 
 
+_BRACKETED_ACRONYM = re.compile(r"\s*[(（]\s*([A-Za-z][A-Za-z0-9&.\-]{1,9})\s*[)）]")
+
+
 def _mark_acronyms(spans: list[EntitySpan], tokens: Sequence[Token], text: str) -> None:
     """`Safe Superintelligence(SSI)`: the acronym in brackets right after a name is its alias."""
-    by_start = {t.start: k for k, t in enumerate(tokens)}
+    token_starts: set[int] | None = None  # built only for a text that has a bracketed acronym
     extra: list[EntitySpan] = []
     for span in spans:
-        rest = text[span.end : span.end + 16]
-        match = re.match(r"\s*[(（]\s*([A-Za-z][A-Za-z0-9&.\-]{1,9})\s*[)）]", rest)
+        match = _BRACKETED_ACRONYM.match(text[span.end : span.end + 16])
         if not match or not _ACRONYM.match(match.group(1)):
             continue
         start = span.end + match.start(1)
-        if start not in by_start:
+        if token_starts is None:
+            token_starts = {t.start for t in tokens}
+        if start not in token_starts:
             continue
         acronym = EntitySpan(
             start=start, end=start + len(match.group(1)), surface=match.group(1), acronym_of=span
@@ -542,10 +611,14 @@ def _absorb(target: _Group, other: _Group, groups: dict[str, _Group]) -> None:
 _LEGAL_FORM = re.compile("^(" + "|".join(sorted(ORG_PREFIXES, key=len, reverse=True)) + ")")
 
 
-def _parts(name: str) -> list[str]:
+_NAME_SEPARATORS = re.compile(r"[\s・･=＝]+")
+
+
+@lru_cache(maxsize=65536)
+def _parts(name: str) -> tuple[str, ...]:
     """The words of a name; a legal form (株式会社) counts as a word of its own."""
     name = _LEGAL_FORM.sub(r"\1 ", name)
-    return [fold(p) for p in re.split(r"[\s・･=＝]+", name) if p]
+    return tuple(fold(p) for p in _NAME_SEPARATORS.split(name) if p)
 
 
 def _link_short_forms(groups: dict[str, _Group]) -> None:
@@ -553,35 +626,42 @@ def _link_short_forms(groups: dict[str, _Group]) -> None:
     Thinking Machines Lab: a name that is the first or last words of exactly one longer name."""
     live = {id(g): g for g in groups.values() if g.mentions}
     ordered = sorted(live.values(), key=lambda g: len(g.key))
+    key_sizes = [len(g.key) for g in ordered]
+    # the words of each group's longest name, dropped when the group absorbs another
+    long_parts: dict[int, tuple[str, ...]] = {}
     for short in ordered:
         if not short.mentions:
             continue
         short_name = max(short.names, key=short.names.get)
         short_parts = _parts(short_name)
-        candidates = []
-        for long in live.values():
-            if long is short or not long.mentions or len(long.key) <= len(short.key):
+        size = len(short_parts)
+        candidates: list[_Group] = []
+        # only a group with a longer key can be the longer name, and those come later in order
+        for long in ordered[bisect_right(key_sizes, len(short.key)) :]:
+            if not long.mentions:
                 continue
-            long_name = max(long.names, key=lambda s: len(s))
-            long_parts = _parts(long_name)
-            if len(long_parts) > len(short_parts) and (
-                long_parts[: len(short_parts)] == short_parts
-                or long_parts[-len(short_parts) :] == short_parts
+            parts = long_parts.get(id(long))
+            if parts is None:
+                parts = long_parts[id(long)] = _parts(max(long.names, key=len))
+            if (
+                len(parts) > size and (parts[:size] == short_parts or parts[-size:] == short_parts)
+            ) or (
+                # 小池 -> 小池百合子 (a Japanese surname)
+                size == 1
+                and len(parts) == 1
+                and len(short.key) >= 2
+                and long.key.startswith(short.key)
+                and _vote(long.votes) == "person"
             ):
                 candidates.append(long)
-            elif (
-                len(short_parts) == 1
-                and len(long_parts) == 1
-                and _vote(long.votes) == "person"
-                and long.key.startswith(short.key)
-                and len(short.key) >= 2
-            ):
-                candidates.append(long)  # 小池 -> 小池百合子 (a Japanese surname)
-        if len({id(c) for c in candidates}) == 1:
+                if len(candidates) > 1:
+                    break  # ambiguous: no link
+        if len(candidates) == 1:
             long = candidates[0]
             if _vote(short.votes) in (_vote(long.votes), "other") or _vote(long.votes) == "person":
                 long.aliases.update(short.names)
                 _absorb(long, short, groups)
+                long_parts.pop(id(long), None)
 
 
 def extract_entities(

@@ -14,27 +14,20 @@ from .entities import EntitySpan
 MAX_WORDS = 6
 
 
-def find_known_spans(
-    tokens: Sequence[Token], text: str, known_keys: Container[str], taken: Sequence[EntitySpan]
-) -> list[EntitySpan]:
-    """Longest runs of up to MAX_WORDS tokens whose name key is in `known_keys`, outside `taken`."""
-    covered = set()
-    for span in taken:
-        covered.update(range(span.start, span.end))
+def find_known_spans(tokens: Sequence[Token], text: str, known_keys: Container[str]) -> list[EntitySpan]:
+    """Longest runs of up to MAX_WORDS tokens whose name key is in `known_keys`."""
     found: list[EntitySpan] = []
     n = len(tokens)
     i = 0
     while i < n:
         first = tokens[i]
-        if first.pos[0] not in ("名詞", "接頭辞") or first.start in covered:
+        if first.pos[0] not in ("名詞", "接頭辞"):
             i += 1
             continue
         best = None
         key = ""
         for j in range(i, min(n, i + MAX_WORDS)):
             token = tokens[j]
-            if token.start in covered:
-                break
             if token.pos[0] not in ("補助記号", "空白"):
                 key += fold(token.normalized)
             elif token.surface not in ("・", "･", " "):
@@ -48,3 +41,11 @@ def find_known_spans(
         found.append(EntitySpan(start=start, end=end, surface=text[start:end]))
         i = best + 1
     return found
+
+
+def prefer_known(spans: Sequence[EntitySpan], known: Sequence[EntitySpan]) -> list[EntitySpan]:
+    """The rules' spans, except where a known name overlaps them: the editor's name wins."""
+    if not known:
+        return list(spans)
+    kept = [s for s in spans if not any(k.start < s.end and s.start < k.end for k in known)]
+    return sorted([*kept, *known], key=lambda s: s.start)

@@ -15,7 +15,7 @@ from .analysis import analyse, fold
 from .claims import find_claims
 from .decoding import decode
 from .entities import find_entity_spans, link_entities
-from .gazetteer import find_known_spans
+from .gazetteer import find_known_spans, prefer_known
 from .layouts import read_documents
 from .terms import index_field
 from .types import Document, IngestError, ParsedArticle
@@ -74,7 +74,7 @@ def parse_document(
     tokens = analyse(body)
     spans = find_entity_spans(tokens, body)
     if known_keys:
-        spans = sorted(spans + find_known_spans(tokens, body, known_keys, spans), key=lambda s: s.start)
+        spans = prefer_known(spans, find_known_spans(tokens, body, known_keys))
     entities, mentions = link_entities(spans, known_kind=known_kind)
     claims, outlets = find_claims(body, tokens, entities, mentions)
     headings = headings_text(document)

@@ -63,10 +63,8 @@ def _to_int_kanji(text: str) -> int | None:
     total, digit = 0, None
     for ch in text:
         if ch in _KANJI_DIGITS:
-            if digit is not None:  # 二〇二四-style positional digits
-                digit = digit * 10 + _KANJI_DIGITS[ch]
-            else:
-                digit = _KANJI_DIGITS[ch]
+            # 二〇二四-style positional digits accumulate
+            digit = _KANJI_DIGITS[ch] if digit is None else digit * 10 + _KANJI_DIGITS[ch]
         elif ch in _KANJI_SMALL_UNITS:
             total += (digit if digit is not None else 1) * _KANJI_SMALL_UNITS[ch]
             digit = None

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-
+import logging
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
 from django.utils.safestring import SafeString
 
+from articles.ingest import decode_offsets
 from articles.models import Article, Entity, SearchDocument, Source
 
 from .postgres import PostgresBackend
 from .query import ParsedQuery, parse_query
-from articles.ingest import decode_offsets
-
 from .snippets import highlight, match_spans
 
 MAX_LIMIT = 100
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,9 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
             )
             ranked = cursor.fetchall()
     except DatabaseError:
-        # a query the index cannot take (it should not happen: every term is quoted) finds nothing
+        # a query the index cannot take (it should not happen: every term is quoted) finds
+        # nothing for the reader, and leaves a trace for us
+        logger.exception("search failed for %r", query)
         page.total = 0
         return page
     page.hits = _hits(ranked, parsed)
@@ -186,13 +188,13 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
             cursor.execute(
                 "SELECT m.entity_id, count(DISTINCT m.article_id) AS n FROM articles_mention m"
                 f" WHERE m.article_id IN ({ids_sql}) GROUP BY m.entity_id ORDER BY n DESC, m.entity_id LIMIT %s",
-                all_params + [size],
+                [*all_params, size],
             )
             entity_counts = cursor.fetchall()
             cursor.execute(
                 f"SELECT a.source_id, count(*) AS n FROM {matches}{where} AND a.source_id IS NOT NULL"
                 " GROUP BY a.source_id ORDER BY n DESC, a.source_id LIMIT %s",
-                all_params + [size],
+                [*all_params, size],
             )
             source_counts = cursor.fetchall()
             cursor.execute(
@@ -202,6 +204,7 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
             )
             year_counts = cursor.fetchall()
     except DatabaseError:
+        logger.exception("facets failed for %r", query)
         return empty
     entities = Entity.objects.in_bulk([e for e, _ in entity_counts])
     sources = Source.objects.in_bulk([s for s, _ in source_counts])

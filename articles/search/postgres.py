@@ -21,7 +21,7 @@ class PostgresBackend:
     def matches(self, query: ParsedQuery) -> tuple[str, list]:
         expression, params = tsquery(query)
         sql = (
-            f"articles_searchdocument d CROSS JOIN {expression} AS q(q)"
+            f"articles_searchdocument d CROSS JOIN (SELECT {expression} AS q) AS q"
             " JOIN articles_article a ON a.id = d.article_id"
             " WHERE d.vector @@ q.q"
         )

@@ -138,7 +138,7 @@ class _Reader:
         value = record[name]
         if value is None and null:
             return None
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
             raise self.fail(f"field {name!r} has the wrong type")
         return value
 

@@ -1,6 +1,5 @@
 """manage.py export_archive [--output FILE] : the whole archive as JSON Lines (see DESIGN.md)."""
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         if output is None:
-            archive_export(sys.stdout)
+            archive_export(self.stdout)
             return
         partial = output.with_name(output.name + ".partial")
         try:

@@ -4,7 +4,6 @@ One line per failed file on stderr, a summary at the end; exit status 1 if any f
 """
 
 import sys
-
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,22 +25,17 @@ class Command(BaseCommand):
             help="status of newly imported articles (default: published)",
         )
         parser.add_argument("--force", action="store_true", help="re-extract unchanged articles too")
+        parser.add_argument("--workers", type=int, default=None, help="parser processes (default: one per core)")
         parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
-    def handle(self, *args, paths, status, force, no_progress, **options):
-        missing = [str(p) for p in paths if not p.exists()]
+    def handle(self, *args, paths, status, force, workers, no_progress, **options):
+        missing = [p for p in paths if not p.exists()]
         for path in missing:
             self.stderr.write(f"{path}: no such file or folder")
-        existing = [p for p in paths if p.exists()]
-        show_progress = (
-            not no_progress
-            and self.stderr.isatty()
-            and sum(1 for _ in zip(iter_files(existing), range(PROGRESS_THRESHOLD))) >= PROGRESS_THRESHOLD
-        )
-        bar = tqdm(total=sum(1 for _ in iter_files(existing)), unit="file", file=sys.stderr) if show_progress else None
-        report = import_paths(existing, status=status, force=force, on_file=(lambda _: bar.update()) if bar else None)
-        if bar:
-            bar.close()
+        files = list(iter_files(p for p in paths if p.exists()))
+        show_progress = not no_progress and sys.stderr.isatty() and len(files) >= PROGRESS_THRESHOLD
+        with tqdm(total=len(files), unit="file", disable=not show_progress, file=sys.stderr) as bar:
+            report = import_paths(files, status=status, force=force, workers=workers, on_file=lambda _: bar.update())
         for name, reason in report.failures:
             self.stderr.write(f"{name}: {reason}")
         self.stdout.write(report.summary())

@@ -1,0 +1,368 @@
+"""Editors' mutations: one function per change, used alike by the admin, the API and tests.
+
+    entity_update(entity=e, user=u, name="マーク・ザッカーバーグ", kind="person", aliases=[...])
+    merges = entity_merge(survivor=e, others=[d1, d2], user=u)
+    entity_merge_undo(merge=merges[0], user=u)
+    claim_review(claims=[c1, c2], status="verified", user=u)
+    claim_update(claim=c, user=u, text="...", note="...")
+    source_update(...), source_merge(...), source_merge_undo(...)
+    article_set_status(articles=[a], status="published", user=u)
+
+Every change is recorded by django-simple-history with the editor as its author; a record
+the importer created gets a baseline history row first, so the first change shows as a diff.
+Anything an editor touches is marked curated: re-imports leave it as the editor left it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import get_history_manager_for_model
+
+from articles import search
+from articles.models import Article, Claim, Entity, EntityMerge, Mention, Source, SourceMerge
+
+from .names import entity_names_sync, source_names_sync
+
+
+def _baseline(objects: Sequence) -> None:
+    """A first history row holding the state before an editor's first change."""
+    if not objects:
+        return
+    model = type(objects[0])
+    manager = get_history_manager_for_model(model)
+    have = set(manager.filter(id__in=[o.pk for o in objects]).values_list("id", flat=True).distinct())
+    missing = [o for o in model.objects.filter(pk__in=[o.pk for o in objects]) if o.pk not in have]
+    if missing:
+        manager.bulk_history_create(missing, default_change_reason="state before the first edit")
+
+
+def _save(obj, user, fields: list[str] | None = None) -> None:
+    obj._history_user = user
+    obj.save(update_fields=fields)
+
+
+def _clean_aliases(name: str, aliases: Iterable[str]) -> list[str]:
+    seen = {name.strip().casefold()}
+    result = []
+    for alias in aliases:
+        if not isinstance(alias, str):
+            raise ValidationError({"aliases": "Aliases must be text."})
+        alias = alias.strip()
+        if alias and alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            result.append(alias[:300])
+    return result
+
+
+def _articles_mentioning(entities: Iterable[Entity]) -> set[int]:
+    return set(Mention.objects.filter(entity__in=list(entities)).values_list("article_id", flat=True))
+
+
+# -------------------------------------------------------------------------------------------
+# Entities
+
+
+@transaction.atomic
+def entity_update(
+    *,
+    entity: Entity,
+    user=None,
+    name: str | None = None,
+    kind: str | None = None,
+    aliases: Sequence[str] | None = None,
+) -> Entity:
+    """Rename, retype or re-alias an entity; the importer will not change it back."""
+    _baseline([entity])
+    if name is not None:
+        entity.name = name.strip()
+    if kind is not None:
+        entity.kind = kind
+    if aliases is not None:
+        entity.aliases = _clean_aliases(entity.name, aliases)
+    else:
+        entity.aliases = _clean_aliases(entity.name, entity.aliases)
+    entity.curated = True
+    entity.full_clean()
+    _save(entity, user)
+    entity_names_sync([entity])
+    search.reindex_names(_articles_mentioning([entity]))
+    return entity
+
+
+def _check_mergeable(survivor, others, kind: str) -> list:
+    others = [o for o in dict.fromkeys(others) if o.pk != survivor.pk]
+    if not others:
+        raise ValidationError(f"Choose at least one other {kind} to merge into the survivor.")
+    if survivor.merged_into_id:
+        raise ValidationError(f"The survivor was itself merged into another {kind}; merge into that one.")
+    already = [str(o) for o in others if o.merged_into_id]
+    if already:
+        raise ValidationError(f"Already merged elsewhere: {', '.join(already)}.")
+    return others
+
+
+@transaction.atomic
+def entity_merge(*, survivor: Entity, others: Sequence[Entity], user=None) -> list[EntityMerge]:
+    """Merge `others` into `survivor`: their mentions, claims (as speaker or subject) and names
+    move to it, and they point to it. Each merge is recorded so that it can be undone."""
+    survivor = Entity.objects.select_for_update().get(pk=survivor.pk)
+    others = list(Entity.objects.select_for_update().filter(pk__in=[o.pk for o in others]))
+    others = _check_mergeable(survivor, others, "entity")
+    _baseline([survivor, *others])
+    affected = _articles_mentioning([survivor, *others])
+    through = Claim.entities.through
+    merges = []
+    for other in others:
+        mention_ids = list(Mention.objects.filter(entity=other).values_list("id", flat=True))
+        Mention.objects.filter(id__in=mention_ids).update(entity=survivor)
+        speaker_ids = list(Claim.objects.filter(speaker=other).values_list("id", flat=True))
+        Claim.objects.filter(id__in=speaker_ids).update(speaker=survivor, updated_at=timezone.now())
+        linked = set(through.objects.filter(entity=other).values_list("claim_id", flat=True))
+        shared = set(through.objects.filter(entity=survivor, claim_id__in=linked).values_list("claim_id", flat=True))
+        through.objects.filter(entity=other, claim_id__in=shared).delete()
+        through.objects.filter(entity=other).update(entity=survivor)
+        known = {n.casefold() for n in survivor.names}
+        added = [n for n in other.names if n.casefold() not in known]
+        survivor.aliases = [*survivor.aliases, *added]
+        repointed = list(Entity.objects.filter(merged_into=other).values_list("id", flat=True))
+        Entity.objects.filter(id__in=repointed).update(merged_into=survivor)
+        other.merged_into = survivor
+        other.curated = True
+        _save(other, user)
+        merges.append(EntityMerge.objects.create(
+            survivor=survivor, merged=other, mention_ids=mention_ids, speaker_claim_ids=speaker_ids,
+            subject_claim_ids=sorted(linked - shared), shared_claim_ids=sorted(shared),
+            added_aliases=added, repointed_ids=repointed, user=user,
+        ))
+    survivor.curated = True
+    _save(survivor, user)
+    entity_names_sync([survivor])
+    search.reindex_names(affected)
+    return merges
+
+
+@transaction.atomic
+def entity_merge_undo(*, merge: EntityMerge, user=None) -> Entity:
+    """Split a merged entity back out, as it was before the merge."""
+    merge = EntityMerge.objects.select_for_update().select_related("survivor", "merged").get(pk=merge.pk)
+    survivor, merged = merge.survivor, merge.merged
+    if merge.undone_at:
+        raise ValidationError("This merge has already been undone.")
+    if merged.merged_into_id != survivor.pk or survivor.merged_into_id:
+        raise ValidationError("The entities changed since this merge; undo the later merges first.")
+    _baseline([survivor, merged])
+    Mention.objects.filter(id__in=merge.mention_ids, entity=survivor).update(entity=merged)
+    Claim.objects.filter(id__in=merge.speaker_claim_ids, speaker=survivor).update(
+        speaker=merged, updated_at=timezone.now()
+    )
+    through = Claim.entities.through
+    through.objects.filter(claim_id__in=merge.subject_claim_ids, entity=survivor).update(entity=merged)
+    through.objects.bulk_create(
+        [through(claim_id=c, entity=merged) for c in merge.shared_claim_ids], ignore_conflicts=True
+    )
+    Entity.objects.filter(id__in=merge.repointed_ids, merged_into=survivor).update(merged_into=merged)
+    added = {a.casefold() for a in merge.added_aliases}
+    survivor.aliases = [a for a in survivor.aliases if a.casefold() not in added]
+    _save(survivor, user)
+    merged.merged_into = None
+    _save(merged, user)
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_at"])
+    entity_names_sync([survivor, merged])
+    search.reindex_names(_articles_mentioning([survivor, merged]))
+    return merged
+
+
+# -------------------------------------------------------------------------------------------
+# Sources
+
+
+@transaction.atomic
+def source_update(
+    *,
+    source: Source,
+    user=None,
+    name: str | None = None,
+    kind: str | None = None,
+    aliases: Sequence[str] | None = None,
+    url: str | None = None,
+) -> Source:
+    _baseline([source])
+    if name is not None:
+        source.name = name.strip()
+    if kind is not None:
+        source.kind = kind
+    if url is not None:
+        source.url = url.strip()
+    source.aliases = _clean_aliases(source.name, source.aliases if aliases is None else aliases)
+    source.curated = True
+    source.full_clean()
+    _save(source, user)
+    source_names_sync([source])
+    search.reindex_names(_articles_citing([source]))
+    return source
+
+
+def _articles_citing(sources: Iterable[Source]) -> set[int]:
+    sources = list(sources)
+    own = Article.objects.filter(source__in=sources).values_list("id", flat=True)
+    cited = Article.attributed_to.through.objects.filter(source__in=sources).values_list("article_id", flat=True)
+    return set(own) | set(cited)
+
+
+@transaction.atomic
+def source_merge(*, survivor: Source, others: Sequence[Source], user=None) -> list[SourceMerge]:
+    """Merge outlets that are one (WSJ, ウォール・ストリート・ジャーナル): articles, citations and
+    claim attributions move to the survivor, and the others' names become its aliases."""
+    survivor = Source.objects.select_for_update().get(pk=survivor.pk)
+    others = list(Source.objects.select_for_update().filter(pk__in=[o.pk for o in others]))
+    others = _check_mergeable(survivor, others, "source")
+    _baseline([survivor, *others])
+    affected = _articles_citing([survivor, *others])
+    through = Article.attributed_to.through
+    merges = []
+    for other in others:
+        article_ids = list(Article.objects.filter(source=other).values_list("id", flat=True))
+        Article.objects.filter(id__in=article_ids).update(source=survivor)
+        cited = set(through.objects.filter(source=other).values_list("article_id", flat=True))
+        shared = set(through.objects.filter(source=survivor, article_id__in=cited).values_list("article_id", flat=True))
+        through.objects.filter(source=other, article_id__in=shared).delete()
+        through.objects.filter(source=other).update(source=survivor)
+        claim_ids = list(Claim.objects.filter(attributed_to=other).values_list("id", flat=True))
+        Claim.objects.filter(id__in=claim_ids).update(attributed_to=survivor, updated_at=timezone.now())
+        known = {n.casefold() for n in survivor.names}
+        added = [n for n in other.names if n.casefold() not in known]
+        survivor.aliases = [*survivor.aliases, *added]
+        repointed = list(Source.objects.filter(merged_into=other).values_list("id", flat=True))
+        Source.objects.filter(id__in=repointed).update(merged_into=survivor)
+        other.merged_into = survivor
+        other.curated = True
+        _save(other, user)
+        merges.append(SourceMerge.objects.create(
+            survivor=survivor, merged=other, article_ids=article_ids, cited_article_ids=sorted(cited - shared),
+            shared_article_ids=sorted(shared), claim_ids=claim_ids, added_aliases=added,
+            repointed_ids=repointed, user=user,
+        ))
+    survivor.curated = True
+    _save(survivor, user)
+    source_names_sync([survivor])
+    search.reindex_names(affected)
+    return merges
+
+
+@transaction.atomic
+def source_merge_undo(*, merge: SourceMerge, user=None) -> Source:
+    merge = SourceMerge.objects.select_for_update().select_related("survivor", "merged").get(pk=merge.pk)
+    survivor, merged = merge.survivor, merge.merged
+    if merge.undone_at:
+        raise ValidationError("This merge has already been undone.")
+    if merged.merged_into_id != survivor.pk or survivor.merged_into_id:
+        raise ValidationError("The sources changed since this merge; undo the later merges first.")
+    _baseline([survivor, merged])
+    Article.objects.filter(id__in=merge.article_ids, source=survivor).update(source=merged)
+    through = Article.attributed_to.through
+    through.objects.filter(article_id__in=merge.cited_article_ids, source=survivor).update(source=merged)
+    through.objects.bulk_create(
+        [through(article_id=a, source=merged) for a in merge.shared_article_ids], ignore_conflicts=True
+    )
+    Claim.objects.filter(id__in=merge.claim_ids, attributed_to=survivor).update(
+        attributed_to=merged, updated_at=timezone.now()
+    )
+    Source.objects.filter(id__in=merge.repointed_ids, merged_into=survivor).update(merged_into=merged)
+    added = {a.casefold() for a in merge.added_aliases}
+    survivor.aliases = [a for a in survivor.aliases if a.casefold() not in added]
+    _save(survivor, user)
+    merged.merged_into = None
+    _save(merged, user)
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_at"])
+    source_names_sync([survivor, merged])
+    search.reindex_names(_articles_citing([survivor, merged]))
+    return merged
+
+
+# -------------------------------------------------------------------------------------------
+# Claims
+
+
+@transaction.atomic
+def claim_review(*, claims: Sequence[Claim], status: str, user=None, note: str | None = None) -> int:
+    """Verify, dispute or reject claims in bulk, recording who and when. Returns the count."""
+    if status not in Claim.Status.values:
+        raise ValidationError(f"Unknown status {status!r}.")
+    claims = list(Claim.objects.filter(pk__in=[c.pk for c in claims]))
+    if not claims:
+        return 0
+    _baseline(claims)
+    now = timezone.now()
+    for claim in claims:
+        claim.status = status
+        claim.reviewed_by = user
+        claim.reviewed_at = now
+        claim.updated_at = now
+        if note is not None:
+            claim.note = note
+    fields = ["status", "reviewed_by", "reviewed_at", "updated_at"] + (["note"] if note is not None else [])
+    Claim.objects.bulk_update(claims, fields)
+    get_history_manager_for_model(Claim).bulk_history_create(claims, update=True, default_user=user)
+    return len(claims)
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    user=None,
+    text: str | None = None,
+    status: str | None = None,
+    note: str | None = None,
+    kind: str | None = None,
+    speaker: Entity | bool | None = False,
+    attributed_to: Source | bool | None = False,
+) -> Claim:
+    """Edit one claim. `speaker`/`attributed_to`: False leaves them, None clears them."""
+    _baseline([claim])
+    if text is not None and text.strip() != claim.text:
+        claim.text = text.strip()
+        claim.edited = True
+    if note is not None:
+        claim.note = note
+    if kind is not None:
+        claim.kind = kind
+    if speaker is not False:
+        claim.speaker = speaker
+    if attributed_to is not False:
+        claim.attributed_to = attributed_to
+    if status is not None and status != claim.status:
+        claim.status = status
+        claim.reviewed_by = user
+        claim.reviewed_at = timezone.now()
+    claim.full_clean(exclude=["fingerprint"])
+    _save(claim, user)
+    return claim
+
+
+# -------------------------------------------------------------------------------------------
+# Articles
+
+
+@transaction.atomic
+def article_set_status(*, articles: Sequence[Article], status: str, user=None) -> int:
+    """Publish or unpublish articles."""
+    if status not in Article.Status.values:
+        raise ValidationError(f"Unknown status {status!r}.")
+    articles = list(Article.objects.filter(pk__in=[a.pk for a in articles]).exclude(status=status))
+    if not articles:
+        return 0
+    _baseline(articles)
+    now = timezone.now()
+    for article in articles:
+        article.status = status
+        article.updated_at = now
+    Article.objects.bulk_update(articles, ["status", "updated_at"])
+    get_history_manager_for_model(Article).bulk_history_create(articles, update=True, default_user=user)
+    return len(articles)

@@ -1,0 +1,62 @@
+"""SudachiPy analysis: long texts in chunks, one tokenizer per thread, the pure package."""
+
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from articles.ingest.analysis import MAX_CHUNK_BYTES, analyse, chunks
+from articles.ingest.terms import decode_offsets, index_field
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_text_over_sudachipy_limit_is_analysed_in_chunks_with_exact_offsets():
+    text = "東京都の知事は会見で新しい方針を説明した。" * 4000  # about 250,000 bytes
+    assert len(text.encode()) > 49_149
+    tokens = analyse(text)
+    assert all(text[t.start : t.end] == t.surface for t in tokens)
+    assert sum(1 for t in tokens if t.surface == "東京都") == 4000
+
+
+def test_chunks_cut_at_sentence_ends_and_stay_under_the_limit():
+    text = ("あ" * 100 + "。") * 1000
+    pieces = list(chunks(text))
+    assert len(pieces) > 1
+    assert "".join(p for _, p in pieces) == text
+    assert all(len(p.encode()) <= MAX_CHUNK_BYTES and p.endswith("。") for _, p in pieces[:-1])
+
+
+def test_a_run_without_any_break_is_still_cut():
+    text = "ア" * 30_000
+    assert sum(len(p) for _, p in chunks(text)) == 30_000
+    assert analyse(text)
+
+
+def test_threads_each_get_their_own_tokenizer():
+    texts = [f"{i}人の記者が東京都庁で取材した。" * 50 for i in range(40)]
+    expected = [[t.surface for t in analyse(x)] for x in texts]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda x: [t.surface for t in analyse(x)], texts))
+    assert results == expected
+
+
+def test_terms_fold_width_and_case_and_keep_offsets():
+    text = "ｻﾞｯｶｰﾊﾞｰｸﾞ氏とＣＥＯの東京都"
+    field = index_field(text)
+    terms = field.terms.split()
+    assert terms[:3] == ["ザッカーバーグ", "氏", "と"]
+    assert "ceo" in terms and terms[-3:] == ["東京都", "東京", "都"]
+    spans = decode_offsets(field.offsets)
+    assert text[slice(*spans[0])] == "ｻﾞｯｶｰﾊﾞｰｸﾞ"
+    assert text[slice(*spans[-2])] == "東京"
+
+
+def test_ingest_imports_without_django():
+    code = (
+        "import sys; import articles.ingest as i; "
+        "assert 'django' not in sys.modules, 'django imported'; print(i.name_key('ＣＥＯ'))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env={})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ceo"

@@ -1,0 +1,228 @@
+"""import_articles: every layout and encoding, bad input beside good, idempotence, and
+editors' work surviving a re-import."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles.models import Article, Claim, Entity, Mention, Source
+from articles.services import curation
+from articles.services.imports import import_paths, import_upload
+
+from .conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = """東京都の新しい条例
+
+東京都の小池百合子知事は10日、新しい条例案を発表した。総額は約300億円にのぼる。
+
+小池知事は「都民の安全を守る」と述べた。
+
+出典: https://news.example.jp/articles/1
+"""
+
+
+def run(*paths, **options):
+    """Run the command; returns (exit code, stdout, stderr)."""
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_articles", *map(str, paths), stdout=out, stderr=err, **options)
+        code = 0
+    except CommandError as exc:
+        code = exc.returncode
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_seed_article_is_imported_with_its_structure():
+    code, out, _ = run(SEED)
+    assert code == 0
+    assert out.startswith("1 imported, 0 updated, 0 unchanged, 0 failed;")
+    article = Article.objects.get()
+    assert article.title == "Meta CEO マーク・ザッカーバーグ氏からの 10 億ドルのオファー"
+    assert article.source.domain == "vietnamnet.vn"
+    assert article.source_url.startswith("https://vietnamnet.vn/")
+    assert [s.name for s in article.attributed_to.all()] == ["WSJ"]
+    assert article.figures == [{"image": "3lbl71ki.png", "caption": "マーク・ザッカーバーグ氏(左)とミラ・ムラティ氏。", "credit": "WSJ"}]
+    assert article.subheadings == ["スタートアップ文化、AGIミッション、そして稀有な忠誠心"]
+    for line in ("3lbl71ki.png", "出典", "(WSJによると)", article.title, article.subheadings[0]):
+        assert line not in article.body
+    assert all(article.body[m.start : m.end] == m.surface for m in article.mentions.all())
+    assert all(article.body[c.start : c.end] == c.text for c in article.claims.all())
+
+
+def test_seed_extraction_finds_people_aliases_money_and_speakers():
+    run(SEED)
+    zuck = Entity.objects.get(name="マーク・ザッカーバーグ")
+    assert zuck.kind == "person" and "ザッカーバーグ" in zuck.aliases
+    assert not Entity.objects.filter(name="ザッカーバーグ").exists()  # a shortened mention, not a new entity
+    ssi = Entity.objects.get(name="Safe Superintelligence")
+    assert "SSI" in ssi.aliases and ssi.kind == "organization"
+    offer = Claim.objects.get(text__startswith="ザッカーバーグ氏は、ボーナスや株価")
+    assert offer.kind == "quantity"
+    assert offer.quantities[0] == {"kind": "money", "value": "1000000000", "unit": "USD", "text": "約10億ドル", "approximate": True}
+    denial = Claim.objects.get(text__startswith="メタの広報担当")
+    assert denial.kind == "quote" and denial.speaker.name == "アンディ・ストーン"
+    wsj = Claim.objects.get(text__startswith="ウォール・ストリート・ジャーナルによると")
+    assert wsj.attributed_to.name == "ウォール・ストリート・ジャーナル"
+    carried = Claim.objects.get(text__startswith="報道によると、彼は同社の約50人")
+    assert carried.attributed_to == wsj.attributed_to  # the paragraph opened with the attribution
+    assert Claim.objects.get(text__contains="2024年9月に同社を退社").dates[0] == {"text": "2024年9月", "value": "2024-09"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp932", "euc_jp"])
+def test_every_encoding_imports_the_same_article(write_file, encoding):
+    code, _, _ = run(write_file(f"a-{encoding}.txt", ARTICLE, encoding))
+    assert code == 0
+    article = Article.objects.get()
+    assert article.title == "東京都の新しい条例"
+    assert "小池百合子知事" in article.body
+
+
+def test_json_lines_and_livedoor_layouts(write_file):
+    records = [
+        {"title": "一つ目の記事", "body": "日本銀行は金利を0.25%に引き上げた。", "url": "https://example.com/a", "published_at": "2024-07-31T15:00:00+09:00", "language": "ja"},
+        {"title": "Second", "body": "The Bank of Japan raised rates.", "language": "en"},
+    ]
+    jsonl = write_file("batch.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in records))
+    livedoor = write_file(
+        "corpus/topic-news/topic-news-1.txt",
+        "http://news.livedoor.com/article/detail/1/\n2012-02-19T13:00:00+0900\n記事の題\n本文です。\n",
+    )
+    write_file("corpus/topic-news/LICENSE.txt", "ライセンス文")
+    code, out, err = run(jsonl, livedoor.parent.parent)
+    assert code == 0, err
+    assert out.startswith("3 imported")
+    first = Article.objects.get(source_url="https://example.com/a")
+    assert first.published_at.isoformat() == "2024-07-31T06:00:00+00:00"
+    assert Article.objects.get(title="Second").language == "en"
+    ld = Article.objects.get(title="記事の題")
+    assert ld.source.domain == "news.livedoor.com" and ld.published_at.year == 2012
+
+
+def test_bad_files_get_one_line_each_and_the_good_ones_still_import(write_file, settings):
+    settings.ARCHIVE_MAX_IMPORT_BYTES = 10_000
+    good = write_file("good.txt", ARTICLE)
+    bad = [
+        write_file("empty.txt", b""),
+        write_file("blank.txt", "  \n\n \t"),
+        write_file("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10),
+        write_file("latin1.txt", "caf\xe9 na\xefve r\xe9sum\xe9 \xff\xfe\xfd".encode("latin-1") * 3),
+        write_file("huge.txt", "大" * 20_000),
+    ]
+    code, out, err = run(*bad, good, tmp_missing := good.parent / "missing.txt")
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == len(bad) + 1
+    for path in [*bad, tmp_missing]:
+        assert any(line.startswith(str(path)) for line in lines)
+    assert "Traceback" not in err
+    assert "empty" in err and "whitespace" in err and "binary" in err and "limit" in err
+    assert Article.objects.get().title == "東京都の新しい条例"
+    assert out.startswith("1 imported, 0 updated, 0 unchanged, 5 failed")
+
+
+def test_an_article_is_written_in_one_transaction(write_file, monkeypatch):
+    from articles.services import imports
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "_sync_claims", broken)
+    with pytest.raises(RuntimeError):
+        import_paths([write_file("a.txt", ARTICLE)], workers=1)
+    assert not Article.objects.exists() and not Mention.objects.exists() and not Entity.objects.exists()
+
+
+def test_reimport_is_idempotent(write_file):
+    path = write_file("a.txt", ARTICLE)
+    run(path)
+    counts = [m.objects.count() for m in (Article, Entity, Claim, Mention, Source)]
+    _, out, _ = run(path)
+    assert out.startswith("0 imported, 0 updated, 1 unchanged")
+    _, out, _ = run(path, force=True)
+    assert out.startswith("0 imported, 1 updated, 0 unchanged")
+    assert [m.objects.count() for m in (Article, Entity, Claim, Mention, Source)] == counts
+
+
+def test_same_content_under_another_name_is_the_same_article(write_file):
+    run(write_file("a.txt", ARTICLE))
+    run(write_file("copy/a-copy.txt", ARTICLE.replace("\n\n", "\n\n\n")))
+    assert Article.objects.count() == 1
+
+
+def test_changed_article_at_the_same_url_is_updated_in_place(write_file):
+    run(write_file("a.txt", ARTICLE))
+    article = Article.objects.get()
+    run(write_file("b.txt", ARTICLE.replace("約300億円", "約400億円")))
+    updated = Article.objects.get()
+    assert updated.pk == article.pk and updated.slug == article.slug
+    assert "約400億円" in updated.body
+    assert Claim.objects.filter(text__contains="400億円").exists()
+    assert not Claim.objects.filter(text__contains="300億円").exists()
+
+
+def test_editors_work_survives_a_reimport(write_file, editor):
+    path = write_file("a.txt", ARTICLE)
+    run(SEED, path)
+    zuck = Entity.objects.get(name="マーク・ザッカーバーグ")
+    stone = Entity.objects.get(name="アンディ・ストーン")
+    curation.entity_update(entity=zuck, user=editor, name="Mark Zuckerberg", kind="person",
+                           aliases=[*zuck.aliases, "マーク・ザッカーバーグ"])
+    curation.entity_merge(survivor=zuck, others=[stone], user=editor)
+    reviewed = Claim.objects.get(text__startswith="ザッカーバーグ氏は、ボーナスや株価")
+    curation.claim_review(claims=[reviewed], status="verified", user=editor, note="WSJ confirmed")
+    edited = Claim.objects.get(text__startswith="7人の共同創業者全員が")
+    curation.claim_update(claim=edited, user=editor, text="アンスロピックの共同創業者7人全員が在籍している。")
+    counts = [m.objects.count() for m in (Article, Entity, Claim, Source)]
+
+    code, out, _ = run(SEED, path, force=True)
+    assert code == 0 and "2 updated" in out
+
+    zuck.refresh_from_db()
+    assert (zuck.name, zuck.kind) == ("Mark Zuckerberg", "person")
+    stone.refresh_from_db()
+    assert stone.merged_into == zuck
+    assert not Entity.objects.filter(name="アンディ・ストーン", merged_into=None).exists()
+    assert Mention.objects.filter(entity=zuck, surface="アンディ・ストーン").exists()
+    reviewed.refresh_from_db()
+    assert (reviewed.status, reviewed.note, reviewed.reviewed_by) == ("verified", "WSJ confirmed", editor)
+    edited.refresh_from_db()
+    assert edited.text == "アンスロピックの共同創業者7人全員が在籍している。" and edited.edited
+    denial = Claim.objects.get(text__startswith="メタの広報担当")
+    assert denial.speaker == zuck  # the merged-away name resolves to the survivor
+    assert [m.objects.count() for m in (Article, Entity, Claim, Source)] == counts
+
+
+def test_curated_names_teach_the_importer(write_file, editor):
+    run(write_file("a.txt", ARTICLE))
+    koike = Entity.objects.get(name="小池百合子")
+    curation.entity_update(entity=koike, user=editor, aliases=["百合子知事"], kind="person")
+    run(write_file("b.txt", "別の記事\n\n百合子知事が視察した。\n"))
+    assert Mention.objects.filter(entity=koike, surface="百合子知事").exists()
+
+
+def test_admin_upload_uses_the_same_importer():
+    report = import_upload("upload.txt", ARTICLE.encode("cp932"))
+    assert report.counts["imported"] == 1
+    bad = import_upload("bad.bin", b"\x00\x01\x02" * 50)
+    assert bad.failures == [("bad.bin", "the file looks binary, not text (it holds NUL bytes)")]
+
+
+@pytest.mark.corpus
+def test_livedoor_articles_import_in_parallel_with_entities_and_claims(livedoor_files):
+    report = import_paths(livedoor_files, workers=2)
+    assert not report.failures
+    assert Article.objects.count() == len(livedoor_files)
+    assert Entity.objects.filter(kind="person").exists()
+    assert Entity.objects.filter(kind="organization").exists()
+    assert Claim.objects.exclude(quantities=[]).exists()
+    assert Claim.objects.exclude(dates=[]).exists()
+    for article in Article.objects.prefetch_related("mentions", "claims"):
+        assert article.published_at is not None and article.source.domain == "news.livedoor.com"
+        assert all(article.body[m.start : m.end] == m.surface for m in article.mentions.all())
+        assert all(article.body[c.start : c.end] == c.text for c in article.claims.all())
