@@ -173,20 +173,20 @@ def _vote(votes: Counter) -> str:
 
 # Per-token facts, computed once per distinct word (surface, part of speech, oov) rather than
 # once per predicate call: span finding asks them of every token, several times over.
-_NOUN = 1 << 0  # 名詞
-_NAMEISH = 1 << 1  # a proper noun, or an unknown katakana or Latin word of 2+ chars
-_LATIN_TEXT = 1 << 2  # the surface is a Latin word, whatever its part of speech
-_LATIN_NOUN = 1 << 3  # a Latin noun
-_LATIN_START = 1 << 4  # a capitalised Latin noun: may open a Latin run
-_LATIN_NEXT = 1 << 5  # may continue a Latin run after a space (_latin_run_end)
-_KATAKANA_NOUN = 1 << 6  # a katakana noun of two or more characters
-_KANJI_TEXT = 1 << 7  # the surface is all kanji
-_SYMBOL = 1 << 8  # 補助記号 or 空白
-_JOINER = 1 << 9  # ・ ＝ between the words of one name
-_COMPOUND_PART = 1 << 10  # a noun or a noun suffix: can continue a noun compound
-_COMMON_NOUN = 1 << 11  # 普通名詞: may name a ministry, depending on its parts
-_MINISTRY = 1 << 12  # set per token, not cached: it depends on the token's parts
-_CAN_START = _NAMEISH | _KATAKANA_NOUN | _LATIN_START | _MINISTRY
+_NAMEISH = 1 << 0  # a proper noun, or an unknown katakana or Latin word of 2+ chars
+_LATIN_TEXT = 1 << 1  # the surface is a Latin word, whatever its part of speech
+_LATIN_NOUN = 1 << 2  # a Latin noun
+_LATIN_START = 1 << 3  # a capitalised Latin noun: may open a Latin run
+_LATIN_NEXT = 1 << 4  # may continue a Latin run after a space (_latin_run_end)
+_KATAKANA_NOUN = 1 << 5  # a katakana noun of two or more characters
+_KANJI_TEXT = 1 << 6  # the surface is all kanji
+_SYMBOL = 1 << 7  # 補助記号 or 空白
+_JOINER = 1 << 8  # ・ ＝ between the words of one name
+_COMPOUND_PART = 1 << 9  # a noun or a noun suffix: can continue a noun compound
+_COMMON_NOUN = 1 << 10  # 普通名詞: may name a ministry, depending on its parts
+# a name word, a katakana word or a capitalised Latin word can open a span; so can a ministry,
+# which depends on the token's parts rather than its word and so is no cached flag
+_CAN_START = _NAMEISH | _KATAKANA_NOUN | _LATIN_START
 
 _FLAG_CACHE: dict[tuple[str, tuple[str, ...], bool], int] = {}
 _FLAG_CACHE_SIZE = 200_000
@@ -197,9 +197,10 @@ def _word_flags(surface: str, pos: tuple[str, ...], oov: bool) -> int:
     latin_text = bool(_LATIN.match(surface))
     flags = 0
     if noun:
-        flags |= _NOUN | _COMPOUND_PART
+        flags |= _COMPOUND_PART
         unknown_word = oov and (_KATAKANA.match(surface) or latin_text) and len(surface) > 1
-        if pos[1] != "数詞" and surface not in _NOT_NAMES and (pos[1] == "固有名詞" or unknown_word):
+        proper = pos[1] == "固有名詞"
+        if pos[1] != "数詞" and surface not in _NOT_NAMES and (proper or unknown_word):
             flags |= _NAMEISH
         if latin_text:
             flags |= _LATIN_NOUN
@@ -227,23 +228,28 @@ def _word_flags(surface: str, pos: tuple[str, ...], oov: bool) -> int:
 
 
 def _token_flags(tokens: Sequence[Token]) -> list[int]:
-    cache = _FLAG_CACHE
-    if len(cache) > _FLAG_CACHE_SIZE:
-        cache.clear()
-    flags = []
-    for token in tokens:
-        key = (token.surface, token.pos, token.oov)
-        f = cache.get(key)
-        if f is None:
-            f = cache[key] = _word_flags(*key)
-        if f & _COMMON_NOUN and _is_ministry(token):
-            f |= _MINISTRY
-        flags.append(f)
+    if len(_FLAG_CACHE) > _FLAG_CACHE_SIZE:
+        _FLAG_CACHE.clear()
+    # a plain dict look-up per token; only the words not seen before are worked out
+    get = _FLAG_CACHE.get
+    flags = [get((t.surface, t.pos, t.oov)) for t in tokens]
+    if None in flags:
+        for k, f in enumerate(flags):
+            if f is None:
+                word = (tokens[k].surface, tokens[k].pos, tokens[k].oov)
+                flags[k] = _FLAG_CACHE[word] = _word_flags(*word)
     return flags
 
 
-_HEAD_CACHE: dict[tuple[str, str | None], str | None] = {}
-_UNSEEN = object()
+def _openers(tokens: Sequence[Token], flags: list[int]) -> list[int]:
+    """The tokens that can open a span: a name word, a katakana word, a capitalised Latin word
+    or a ministry (only a common noun of three parts or more can be one)."""
+    return [
+        k
+        for k, f in enumerate(flags)
+        if f & _CAN_START
+        or (f & _COMMON_NOUN and len(tokens[k].terms) > 2 and _is_ministry(tokens[k]))
+    ]
 
 
 def _head_kind(token: Token) -> str | None:
@@ -252,22 +258,18 @@ def _head_kind(token: Token) -> str | None:
     kind = HEAD_KINDS.get(surface)
     if kind is not None:
         return kind
-    # a head of one character counts only as a word of its own (神田+川, 千葉+県), not
-    # inside one (北海道)
-    last_part = token.terms[-1][0] if len(token.terms) > 1 else None
-    key = (surface, last_part)
-    cached = _HEAD_CACHE.get(key, _UNSEEN)
-    if cached is not _UNSEEN:
-        return cached
+    return _tail_head_kind(surface, token.terms[-1][0] if len(token.terms) > 1 else None)
+
+
+@lru_cache(maxsize=65536)
+def _tail_head_kind(surface: str, last_part: str | None) -> str | None:
+    """The head category of the longest head word ending `surface`. A head of one character
+    counts only as a word of its own (神田+川, 千葉+県: `last_part`), not inside one (北海道)."""
     for size in range(min(len(surface) - 1, _LONGEST_HEAD), 0, -1):
         tail = surface[-size:]
         if (size > 1 or tail == last_part) and tail in HEAD_KINDS:
-            kind = HEAD_KINDS[tail]
-            break
-    if len(_HEAD_CACHE) > _FLAG_CACHE_SIZE:
-        _HEAD_CACHE.clear()
-    _HEAD_CACHE[key] = kind
-    return kind
+            return HEAD_KINDS[tail]
+    return None
 
 
 def find_entity_spans(tokens: Sequence[Token], text: str) -> list[EntitySpan]:
@@ -277,8 +279,7 @@ def find_entity_spans(tokens: Sequence[Token], text: str) -> list[EntitySpan]:
     skipped_starts = [a for a, _ in skipped]
     flags = _token_flags(tokens)
     resume = 0  # tokens before this index belong to a span already tried
-    # only a name word, a katakana word, a capitalised Latin word or a ministry opens a span
-    for i in [k for k, f in enumerate(flags) if f & _CAN_START]:
+    for i in _openers(tokens, flags):
         if i < resume:
             continue
         f = flags[i]
@@ -288,9 +289,10 @@ def find_entity_spans(tokens: Sequence[Token], text: str) -> list[EntitySpan]:
             if a >= 0 and tokens[i].start < skipped[a][1]:
                 continue
         if not (
-            f & (_NAMEISH | _MINISTRY)
+            f & _NAMEISH
+            or _is_ministry(tokens[i])
             or (f & _KATAKANA_NOUN and _starts_katakana_chain(tokens, flags, i))
-            or (f & _LATIN_START and _starts_latin_run(flags, i, tokens))
+            or (f & _LATIN_START and _starts_latin_run(tokens, flags, i))
         ):
             continue
         j = _span_end(tokens, flags, i)
@@ -330,15 +332,15 @@ def _is_ministry(token: Token) -> bool:
 
 def _starts_katakana_chain(tokens: Sequence[Token], flags: list[int], i: int) -> bool:
     """Katakana words joined by ・ (ウォール・ストリート・ジャーナル) are foreign names."""
-    return (
+    return bool(
         flags[i] & _KATAKANA_NOUN
         and i + 2 < len(tokens)
         and tokens[i + 1].surface in ("・", "･")
         and flags[i + 2] & (_KATAKANA_NOUN | _NAMEISH)
-    ) != 0
+    )
 
 
-def _starts_latin_run(flags: list[int], i: int, tokens: Sequence[Token]) -> bool:
+def _starts_latin_run(tokens: Sequence[Token], flags: list[int], i: int) -> bool:
     """Capitalised Latin words in a row (Thinking Machines Lab) where one is a name."""
     if not flags[i] & _LATIN_START:
         return False
@@ -366,7 +368,7 @@ def _joins(tokens: Sequence[Token], flags: list[int], left: int, right: int) -> 
 def _span_end(tokens: Sequence[Token], flags: list[int], i: int) -> int:
     """Extend a name from token i over further name words, ・ joins and Latin spaces."""
     n = len(tokens)
-    if flags[i] & _MINISTRY:
+    if _is_ministry(tokens[i]):
         return i + 1
     j = _latin_run_end(tokens, flags, i) if flags[i] & _LATIN_NOUN else i + 1
     while j < n:

@@ -92,3 +92,26 @@ def test_mentions_point_into_the_text() -> None:
     entities, mentions = extract_entities(text)
     assert [text[m.start : m.end] for m in mentions] == [m.surface for m in mentions]
     assert {entities[m.entity].name for m in mentions} == {"英国政府", "神田川"}
+
+
+def _with_term_offsets(tokens, *, relative: bool):
+    """The tokens with Token.terms offsets relative to each token or absolute in the text (the
+    whole-word term, first, starts where its token starts in either form)."""
+    rewritten = []
+    for t in tokens:
+        base = t.terms[0][1] if t.terms else 0
+        shift = -base if relative else t.start - base
+        rewritten.append(t._replace(terms=tuple((w, s + shift, e + shift) for w, s, e in t.terms)))
+    return rewritten
+
+
+@pytest.mark.parametrize("relative", [True, False])
+def test_title_fused_into_a_name_is_cut_off_whatever_the_term_offsets(relative: bool) -> None:
+    from articles.ingest.analysis import analyse
+
+    text = "米国のトランプ大統領(70)が来日した。"
+    tokens = _with_term_offsets(analyse(text), relative=relative)
+    entities, mentions = extract_entities(text, tokens)
+    found = {e.name: e.kind for e in entities}
+    assert found.get("トランプ") == "person"
+    assert all(text[m.start : m.end] == m.surface for m in mentions)
