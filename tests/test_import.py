@@ -138,6 +138,28 @@ def test_an_article_is_written_in_one_transaction(write_file, monkeypatch):
     assert not Article.objects.exists() and not Mention.objects.exists() and not Entity.objects.exists()
 
 
+def test_an_article_the_database_refuses_fails_alone(write_file, monkeypatch):
+    """A batch is all or nothing; the failing article is found, the others still go through."""
+    from django.db import IntegrityError
+
+    from articles.services import imports
+
+    original = imports._sync_claims
+
+    def refuse_the_second(work, *args):
+        if any(article.title == "二番目" for _, article, _ in work):
+            raise IntegrityError("refused")
+        return original(work, *args)
+
+    monkeypatch.setattr(imports, "_sync_claims", refuse_the_second)
+    files = [write_file(f"{i}.txt", f"{title}\n\n{title}の本文です。10人が集まった。\n")
+             for i, title in enumerate(["一番目", "二番目", "三番目"])]
+    report = import_paths(files, workers=1)
+    assert report.failures == [(str(files[1]), "the database refused it (refused)")]
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["一番目", "三番目"]
+    assert not Mention.objects.filter(article__title="二番目").exists()
+
+
 def test_reimport_is_idempotent(write_file):
     path = write_file("a.txt", ARTICLE)
     run(path)

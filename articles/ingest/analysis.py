@@ -56,46 +56,49 @@ def _get_dictionary() -> Dictionary:
 
 
 class _Analyser:
-    """Per-thread state: the tokenizer and caches keyed by dictionary entry."""
+    """Per-thread state: the tokenizer, and what each dictionary word analyses to (its part of
+    speech, normalized form and search terms), worked out once per word, not per occurrence."""
+
+    MAX_CACHED_WORDS = 500_000
 
     def __init__(self) -> None:
         dictionary = _get_dictionary()
         self.tokenizer = dictionary.tokenizer(mode=SplitMode.C)
         self.pos_of = lru_cache(maxsize=None)(dictionary.pos_of)
-        self.term_cache: dict[tuple[int, str], tuple[tuple[str, int, int], ...]] = {}
+        self.words: dict[tuple[int, str], tuple] = {}
+        self.morphemes = None
 
-    def terms_of(self, morpheme, surface: str, pos: tuple[str, ...]):
-        key = (morpheme.word_id(), surface)
-        cached = self.term_cache.get(key)
-        if cached is None:
-            if pos[0] in _SKIPPED_POS:
-                cached = ()
-            else:
-                folded = _term(morpheme.normalized_form())
-                cached = ((folded, 0, len(surface)),) if folded else ()
-                parts = morpheme.split(SplitMode.A) if not morpheme.is_oov() else ()
-                if len(parts) > 1:
-                    base = morpheme.begin()
-                    cached += tuple(
-                        (_term(p.normalized_form()), p.begin() - base, p.end() - base) for p in parts
-                    )
-            if len(self.term_cache) < 500_000:
-                self.term_cache[key] = cached
-        return cached
+    def word(self, morpheme, surface: str, key: tuple[int, str]) -> tuple:
+        """(pos, normalized form, is OOV, search terms with offsets relative to the word)."""
+        pos = self.pos_of(morpheme.part_of_speech_id())
+        normalized = morpheme.normalized_form()
+        oov = morpheme.is_oov()
+        terms: tuple = ()
+        if pos[0] not in _SKIPPED_POS:
+            folded = _term(normalized)
+            terms = ((folded, 0, len(surface)),) if folded else ()
+            parts = morpheme.split(SplitMode.A) if not oov else ()
+            if len(parts) > 1:
+                base = morpheme.begin()
+                terms += tuple((_term(p.normalized_form()), p.begin() - base, p.end() - base) for p in parts)
+        word = (pos, normalized, oov, terms)
+        if len(self.words) < self.MAX_CACHED_WORDS:
+            self.words[key] = word
+        return word
 
     def analyse(self, text: str) -> list[Token]:
         tokens: list[Token] = []
+        append = tokens.append
+        words = self.words
+        make = Token._make
         for offset, chunk in chunks(text):
-            for m in self.tokenizer.tokenize(chunk):
+            self.morphemes = self.tokenizer.tokenize(chunk, out=self.morphemes)  # reuse the buffer
+            for m in self.morphemes:
                 surface = m.surface()
+                key = (m.word_id(), surface)
+                word = words.get(key) or self.word(m, surface, key)
                 start = m.begin() + offset
-                pos = self.pos_of(m.part_of_speech_id())
-                tokens.append(
-                    Token(
-                        surface, start, m.end() + offset, pos, m.normalized_form(), m.is_oov(),
-                        self.terms_of(m, surface, pos),
-                    )
-                )
+                append(make((surface, start, start + len(surface), *word)))
         return tokens
 
 

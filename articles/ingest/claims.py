@@ -34,31 +34,34 @@ _OUTLET_CUE = re.compile(r"(?:の)?(?:報道|記事|調査|分析)?(?:による�
 _SUBJECT_MARK = re.compile(r"^(?:氏|さん|様|容疑者|被告|社長|会長|CEO|代表|首相|大統領|知事|広報担当)?(?:は|が|も)")
 
 
+_BREAKS = re.compile(f"[{re.escape(_OPEN + _CLOSE + _ENDS)}\n]")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence: ends at 。！？ outside brackets, and at line ends."""
     spans: list[tuple[int, int]] = []
     depth = 0
     start = 0
-    n = len(text)
-    i = 0
-    while i < n:
+    resume = 0  # closing marks right after a sentence end belong to that sentence
+    for match in _BREAKS.finditer(text):
+        i = match.start()
+        if i < resume:
+            continue
         ch = text[i]
-        if ch in _OPEN:
+        if ch == "\n":
+            _add(spans, text, start, i)
+            start, depth = i + 1, 0
+        elif ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        if ch == "\n" or (ch in _ENDS and depth == 0):
-            end = i if ch == "\n" else i + 1
-            while ch != "\n" and end < n and text[end] in _CLOSE + _ENDS:
+        elif depth == 0:  # a sentence end outside brackets
+            end = i + 1
+            while end < len(text) and text[end] in _CLOSE + _ENDS:
                 end += 1
             _add(spans, text, start, end)
-            start = end if ch != "\n" else i + 1
-            i = max(i + 1, end)
-            if ch == "\n":
-                depth = 0
-            continue
-        i += 1
-    _add(spans, text, start, n)
+            start = resume = end
+    _add(spans, text, start, len(text))
     return spans
 
 
@@ -78,7 +81,10 @@ def find_claims(
     mentions: Sequence[ParsedMention],
 ) -> tuple[list[ParsedClaim], list[str]]:
     """Claims in `text` and the outlets they cite, in order of first citation."""
-    token_starts = [t.start for t in tokens]
+    # each kind of evidence is found once per text, then sliced per sentence
+    reporting = [t for t in tokens if _is_reporting(t)]
+    reporting_starts = [t.start for t in reporting]
+    verb_starts = [t.start for t in tokens if t.pos[0] == "動詞"]
     mention_starts = [m.start for m in mentions]
     all_quantities = find_quantities(text)
     quantity_starts = [q.start for q in all_quantities]
@@ -96,7 +102,6 @@ def find_claims(
         else:
             opening = False
         sentence = text[start:end]
-        sentence_tokens = tokens[bisect_left(token_starts, start) : bisect_left(token_starts, end)]
         sentence_mentions = mentions[bisect_left(mention_starts, start) : bisect_left(mention_starts, end)]
 
         outlet = _outlet(text, sentence_mentions, entities, start, end)
@@ -108,14 +113,14 @@ def find_claims(
 
         quantities = all_quantities[bisect_left(quantity_starts, start) : bisect_left(quantity_starts, end)]
         dates = all_dates[bisect_left(date_starts, start) : bisect_left(date_starts, end)]
-        reporting = _reporting_verb(sentence_tokens)
+        verbs = reporting[bisect_left(reporting_starts, start) : bisect_left(reporting_starts, end)]
         has_quote = "「" in sentence and "」" in sentence
         entity_ids = list(dict.fromkeys(m.entity for m in sentence_mentions))
-        related = len(entity_ids) >= 2 and any(t.pos[0] == "動詞" for t in sentence_tokens)
-        if not (quantities or dates or reporting or has_quote or related or outlet):
+        related = len(entity_ids) >= 2 and bisect_left(verb_starts, start) < bisect_left(verb_starts, end)
+        if not (quantities or dates or verbs or has_quote or related or outlet):
             continue
 
-        speaker = _speaker(text, sentence_tokens, sentence_mentions, entities) if reporting else None
+        speaker = _speaker(text, verbs, sentence_mentions, entities) if verbs else None
         if speaker is not None:
             kind = "quote"
         elif quantities:
@@ -152,10 +157,6 @@ def _is_reporting(token: Token) -> bool:
     )
 
 
-def _reporting_verb(tokens: Sequence[Token]) -> Token | None:
-    return next((t for t in tokens if _is_reporting(t)), None)
-
-
 def _outlet(
     text: str,
     mentions: Sequence[ParsedMention],
@@ -174,16 +175,13 @@ def _outlet(
 
 def _speaker(
     text: str,
-    tokens: Sequence[Token],
+    verbs: Sequence[Token],
     mentions: Sequence[ParsedMention],
     entities: Sequence[ParsedEntity],
 ) -> int | None:
     """The person or organisation that a quotation or reported statement belongs to: the
     subject (marked は or が) before the quotative と, else the only person in the sentence."""
-    quotative = [
-        t for t in tokens
-        if _is_reporting(t) and _QUOTATIVE.search(text[max(0, t.start - 6) : t.start])
-    ]
+    quotative = [t for t in verbs if _QUOTATIVE.search(text[max(0, t.start - 6) : t.start])]
     if not quotative:
         return None
     verb_at = quotative[0].start

@@ -51,10 +51,15 @@ _PERCENT = re.compile(
 _COUNT_FALSE_FRIENDS = re.compile(r"[一二三]人称|[0-9０-９]名義")
 
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
+_DIGITS12 = r"[0-9０-９]{1,2}"
+_YEAR = (
+    r"(?<![0-9０-９])(?:(?P<era>令和|平成|昭和|大正|明治)(?P<era_year>元|" + _DIGITS12 + "|" + _KANJI + r")年"
+    r"|(?P<year>[0-9０-９]{4})年)"
+)
+# a year (with or without month and day) or a month (with or without a day): never empty
 _DATE = re.compile(
-    r"(?:(?P<era>令和|平成|昭和|大正|明治)(?P<era_year>元|[0-9０-９]{1,2}|" + _KANJI + r")年"
-    r"|(?P<year>[0-9０-９]{4})年)?"
-    r"(?:(?P<month>[0-9０-９]{1,2})月(?:(?P<day>[0-9０-９]{1,2})日)?)?"
+    _YEAR + rf"(?:(?P<month>{_DIGITS12})月(?:(?P<day>{_DIGITS12})日)?)?"
+    rf"|(?<![0-9０-９])(?P<month_only>{_DIGITS12})月(?:(?P<day_only>{_DIGITS12})日)?"
 )
 
 
@@ -147,8 +152,6 @@ def find_dates(text: str) -> list[DateRef]:
     """Calendar dates: 2024年9月5日, 2024年9月, 令和6年, 9月 (year unstated: XXXX-09)."""
     found: list[DateRef] = []
     for match in _DATE.finditer(text):
-        if not match.group(0):
-            continue
         year = None
         if match.group("era"):
             era_year = match.group("era_year")
@@ -158,8 +161,8 @@ def find_dates(text: str) -> list[DateRef]:
             year = _ERAS[match.group("era")] + int(number)
         elif match.group("year"):
             year = int(unicodedata.normalize("NFKC", match.group("year")))
-        month = match.group("month")
-        day = match.group("day")
+        month = match.group("month") or match.group("month_only")
+        day = match.group("day") or match.group("day_only")
         if month is not None:
             month_n = int(unicodedata.normalize("NFKC", month))
             if not 1 <= month_n <= 12:

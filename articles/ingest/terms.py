@@ -14,7 +14,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from .analysis import Token, analyse
 
@@ -39,18 +39,15 @@ def index_field(text: str, tokens: Sequence[Token] | None = None) -> IndexedFiel
         return EMPTY
     if tokens is None:
         tokens = analyse(text)
-    words: list[str] = []
-    values = array("H")
-    previous = 0
-    for token in tokens:
-        base = token.start
-        for term, start, end in token.terms:
-            start += base
-            words.append(term)
-            values.append(min(start - previous, _MAX))
-            values.append(min(end - start + base, _MAX))
-            previous = start
-    return IndexedField(" ".join(words), values.tobytes())
+    flat = [(term, token.start + start, end - start) for token in tokens for term, start, end in token.terms]
+    starts = [start for _, start, _ in flat]
+    deltas = [start - previous for previous, start in zip([0, *starts], starts, strict=False)]
+    lengths = [length for _, _, length in flat]
+    if flat and (max(deltas) > _MAX or max(lengths) > _MAX):  # absurd gaps: clamp, do not fail
+        deltas = [min(d, _MAX) for d in deltas]
+        lengths = [min(n, _MAX) for n in lengths]
+    values = array("H", chain.from_iterable(zip(deltas, lengths, strict=True)))
+    return IndexedField(" ".join(term for term, _, _ in flat), values.tobytes())
 
 
 def decode_offsets(blob: bytes) -> list[tuple[int, int]]:

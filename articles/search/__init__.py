@@ -9,13 +9,14 @@ The website, the API's `search` parameter and `manage.py search` all call `searc
 """
 
 from .engine import SearchFilters, SearchHit, SearchPage, search, search_facets
-from .indexing import index_article, rebuild_index, reindex_names
+from .indexing import index_article, index_articles, rebuild_index, reindex_names
 
 __all__ = [
     "SearchFilters",
     "SearchHit",
     "SearchPage",
     "index_article",
+    "index_articles",
     "rebuild_index",
     "reindex_names",
     "search",

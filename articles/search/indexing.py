@@ -84,19 +84,17 @@ def _document(article: Article, fields: dict[str, IndexedField] | None, names: l
     )
 
 
-def index_article(
-    article: Article,
-    *,
-    fields: dict[str, IndexedField] | None = None,
-    names: list[str] | None = None,
-) -> None:
-    """(Re)index one article. The importer passes the fields of its own analysis and the
-    names of what the article mentions, which saves analysing and querying them again."""
-    if names is None:
-        names = _article_names([article.pk])[article.pk]
-    document = _document(article, fields, names)
+def index_article(article: Article) -> None:
+    """(Re)index one article from the database."""
+    index_articles([(article, None, _article_names([article.pk])[article.pk])])
+
+
+def index_articles(items: list[tuple[Article, dict[str, IndexedField] | None, list[str]]]) -> None:
+    """(Re)index articles given as (article, fields, names): the importer passes the fields
+    of its own analysis and the names of what each article mentions, which saves analysing
+    and querying them again. One statement for all."""
     SearchDocument.objects.bulk_create(
-        [document],
+        [_document(article, fields, names) for article, fields, names in items],
         update_conflicts=True,
         unique_fields=["article"],
         update_fields=["title", "headings", "body", "names", "title_offsets", "body_offsets"],

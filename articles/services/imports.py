@@ -1,8 +1,15 @@
-"""Importing articles: ParsedArticle -> rows, one transaction per article.
+"""Importing articles: ParsedArticle -> rows.
 
     from articles.services.imports import import_paths
     report = import_paths([Path("seeds")])
     print(report.summary())
+
+Files are analysed in worker processes while this process writes. Articles are written a
+batch at a time, in one transaction, with one query per table for the whole batch (a query
+per article and table would cost more than the analysis). A batch is all or nothing; if one
+article in it cannot be written, the batch is written again one article per transaction,
+so that the others still go through and the failure names its file. No article is ever
+half-imported.
 
 Idempotent: the same article (same source URL, or same normalised content) is updated in
 place. Editors' work survives: a reviewed, noted or edited claim keeps its status and text;
@@ -13,9 +20,10 @@ merged away resolve to the survivor.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,29 +31,26 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import get_history_manager_for_model
 
 from articles import search
-from articles.ingest import (
-    Document,
-    IngestError,
-    ParsedArticle,
-    ParsedClaim,
-    name_key,
-    parse_document,
-    read_bytes,
-)
+from articles.ingest import IngestError, ParsedArticle, ParsedClaim, name_key, parse_document, read_bytes
 from articles.ingest.analysis import fold
 from articles.ingest.layouts import parse_datetime
 from articles.ingest.parallel import parse_files
 from articles.models import Article, Claim, Entity, EntityName, Mention, Source, SourceName
 
-from .names import entity_names_add, root, source_names_sync
+from .names import entity_names_add, keys_of, root, source_names_sync
+from .rows import insert_rows
 
 IMPORTED, UPDATED, UNCHANGED, FAILED = "imported", "updated", "unchanged", "failed"
+BATCH_SIZE = 32  # articles per transaction
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -59,6 +64,12 @@ class ImportReport:
     def add_failure(self, name: str, reason: str) -> None:
         self.counts[FAILED] += 1
         self.failures.append((name, reason))
+
+    def add(self, outcome: ImportOutcome) -> None:
+        self.counts[outcome.status] += 1
+        if outcome.status != UNCHANGED:
+            self.entities += len(outcome.parsed.entities)
+            self.claims += len(outcome.parsed.claims)
 
     def summary(self) -> str:
         seconds = time.perf_counter() - self.started
@@ -83,9 +94,45 @@ class KnownNames:
         return self.kinds.get(key)
 
 
-def bulk_history_create(objects: list, model) -> None:
-    """History rows for objects changed with bulk_update (which sends no save signals)."""
-    get_history_manager_for_model(model).bulk_history_create(objects, update=True)
+class SourceCache:
+    """Sources met during one import run: a run meets the same few sites and outlets over
+    and over, so each is looked up (or created) once per run."""
+
+    def __init__(self) -> None:
+        self.by_domain: dict[str, Source] = {}
+        self.by_key: dict[str, Source] = {}
+
+    def for_url(self, url: str) -> Source | None:
+        """The website an article comes from, one Source per domain."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if not host:
+            return None
+        domain = host.removeprefix("www.")
+        if domain not in self.by_domain:
+            source = Source.objects.select_related("merged_into").filter(domain=domain).order_by("id").first()
+            if source is None:
+                source = _create_source(
+                    name=domain, kind=Source.Kind.WEBSITE, url=f"{parts.scheme}://{host}/", domain=domain
+                )
+            self.by_domain[domain] = root(source)
+        return self.by_domain[domain]
+
+    def for_outlet(self, name: str) -> Source:
+        """An outlet an article cites by name (WSJ, ウォール・ストリート・ジャーナル)."""
+        key = name_key(name)
+        if key not in self.by_key:
+            row = SourceName.objects.select_related("source__merged_into").filter(key=key).order_by("source_id").first()
+            self.by_key[key] = root(row.source) if row else _create_source(name=name[:300], kind=Source.Kind.OTHER)
+        return self.by_key[key]
+
+
+def _create_source(**fields) -> Source:
+    source = Source(**fields)
+    source.clean_fields()
+    source.save()
+    source_names_sync([source])
+    return source
 
 
 # -------------------------------------------------------------------------------------------
@@ -118,20 +165,19 @@ def import_paths(
     workers: int | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> ImportReport:
-    """Import every article file under `paths`; failures are reported, never raised.
-
-    Files are analysed in worker processes (`workers`, default one per core) while this
-    process writes, one transaction per article."""
+    """Import every article file under `paths`; failures are reported, never raised."""
     report = ImportReport()
     known = KnownNames()
+    writer = _BatchWriter(report, status=status, force=force)
     files = list(iter_files(paths))
     for path, items in parse_files(
         files, known_kinds=known.kinds, max_bytes=settings.ARCHIVE_MAX_IMPORT_BYTES, workers=workers
     ):
         for item in items:
-            _store(item, str(path), report, status=status, force=force)
+            writer.add(str(path), item)
         if on_file:
             on_file(path)
+    writer.flush()
     return report
 
 
@@ -143,99 +189,175 @@ def import_upload(name: str, data: bytes, *, status: str = Article.Status.PUBLIS
         report.add_failure(name, f"the file is {len(data):,} bytes, over the {limit:,}-byte limit")
         return report
     known = KnownNames()
+    writer = _BatchWriter(report, status=status, force=False)
     for item in read_bytes(data, name=name):
         if not isinstance(item, IngestError):
             item = parse_document(item, known_keys=known.kinds, known_kind=known.kind)
-        _store(item, name, report, status=status, force=False)
+        writer.add(name, item)
+    writer.flush()
     return report
 
 
-def _store(item: ParsedArticle | IngestError, name: str, report: ImportReport, *, status: str, force: bool) -> None:
-    if isinstance(item, IngestError):
-        report.add_failure(name, str(item))
-        return
-    try:
-        outcome = article_import(item, status=status, force=force)
-    except IngestError as exc:
-        report.add_failure(name, str(exc))
-        return
-    except IntegrityError as exc:  # a race with another importer; the transaction rolled back
-        report.add_failure(name, f"conflicts with an article being imported at the same time ({exc})")
-        return
-    report.counts[outcome.status] += 1
-    if outcome.status != UNCHANGED:
-        report.entities += len(item.entities)
-        report.claims += len(item.claims)
+class _BatchWriter:
+    """Collects parsed articles and writes them a batch at a time (see the module docstring)."""
+
+    def __init__(self, report: ImportReport, *, status: str, force: bool) -> None:
+        self.report = report
+        self.status = status
+        self.force = force
+        self.sources = SourceCache()
+        self.pending: list[tuple[str, ParsedArticle]] = []
+
+    def add(self, name: str, item: ParsedArticle | IngestError) -> None:
+        if isinstance(item, IngestError):
+            self.report.add_failure(name, str(item))
+            return
+        self.pending.append((name, item))
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            outcomes = articles_import([p for _, p in batch], status=self.status, force=self.force,
+                                       sources=self.sources)
+        except (IngestError, ValidationError, DatabaseError):
+            self.sources = SourceCache()  # the rollback may have undone sources it holds
+            for name, parsed in batch:
+                self._one(name, parsed)
+            return
+        for outcome in outcomes:
+            self.report.add(outcome)
+
+    def _one(self, name: str, parsed: ParsedArticle) -> None:
+        try:
+            [outcome] = articles_import([parsed], status=self.status, force=self.force, sources=self.sources)
+        except IngestError as exc:
+            self.report.add_failure(name, str(exc))
+        except ValidationError as exc:
+            self.report.add_failure(name, "; ".join(exc.messages))
+        except DatabaseError as exc:
+            logger.exception("storing %s failed", name)
+            self.report.add_failure(name, f"the database refused it ({exc})")
+            self.sources = SourceCache()
+        else:
+            self.report.add(outcome)
 
 
 # -------------------------------------------------------------------------------------------
-# One article
+# Articles
 
 
 @dataclass(frozen=True)
 class ImportOutcome:
     article: Article
     status: str
+    parsed: ParsedArticle
 
 
 def article_import(
-    parsed: ParsedArticle, *, status: str = Article.Status.PUBLISHED, force: bool = False
+    parsed: ParsedArticle,
+    *,
+    status: str = Article.Status.PUBLISHED,
+    force: bool = False,
+    sources: SourceCache | None = None,
 ) -> ImportOutcome:
     """Create or update one article and everything extracted from it, atomically."""
-    document = parsed.document
-    with transaction.atomic():
-        article = _existing_article(document, parsed.content_hash)
-        if article is not None and not force and _unchanged(article, document, parsed.content_hash):
-            return ImportOutcome(article, UNCHANGED)
+    [outcome] = articles_import([parsed], status=status, force=force, sources=sources)
+    return outcome
+
+
+@transaction.atomic
+def articles_import(
+    batch: Sequence[ParsedArticle],
+    *,
+    status: str = Article.Status.PUBLISHED,
+    force: bool = False,
+    sources: SourceCache | None = None,
+) -> list[ImportOutcome]:
+    """Create or update articles and everything extracted from them, all in one transaction,
+    with the same result as importing them one after another."""
+    sources = sources or SourceCache()
+    repeat = _first_repeat(batch)
+    if repeat is not None:  # the same article twice: the second copy updates the first
+        head = articles_import(batch[:repeat], status=status, force=force, sources=sources)
+        return head + articles_import(batch[repeat:], status=status, force=force, sources=sources)
+    existing, taken_slugs = _existing_articles(batch)
+    outcomes: dict[int, ImportOutcome] = {}
+    work: list[tuple[ParsedArticle, Article, bool]] = []  # (parsed, article, created)
+    for index, parsed in enumerate(batch):
+        article = existing.get(index)
+        published_at = _published_at(parsed.document.published_at)
+        if article is not None and not force and _unchanged(article, parsed, published_at):
+            outcomes[index] = ImportOutcome(article, UNCHANGED, parsed)
+            continue
         created = article is None
         if created:
-            article = Article(status=status)
-        article.title = document.title[:500]
-        article.body = document.body
-        article.language = document.language
-        article.source_url = document.source_url
-        article.published_at = _published_at(document.published_at)
-        article.subheadings = list(document.subheadings)
-        article.figures = [f.as_dict() for f in document.figures]
-        article.content_hash = parsed.content_hash
-        article.source = source_for_url(document.source_url) if document.source_url else None
-        if created:
-            article.slug = _unique_slug(document.title, parsed.content_hash)
-        # field checks only: the uniqueness that matters is enforced by the database
-        article.clean_fields(exclude=["slug", "source", "content_hash"])
-        # history starts at the first change (services.curation records the baseline then)
-        article.skip_history_when_saving = created
-        article.save()
-        del article.skip_history_when_saving
-
-        outlets = {name: source_for_outlet(name) for name in parsed.outlets}
-        cited = [outlets[name] for name in document.attributed_to if name in outlets]
-        if cited or not created:
-            article.attributed_to.set(cited)
-        entities = _resolve_entities(parsed)
-        _replace_mentions(article, parsed, entities, created=created)
-        _sync_claims(article, parsed, entities, outlets, created=created)
-        names = [n for e in entities for n in e.names]
-        names += [n for s in [article.source, *outlets.values()] if s is not None for n in s.names]
-        search.index_article(article, fields=parsed.fields, names=names)
-    return ImportOutcome(article, IMPORTED if created else UPDATED)
+            article = Article(status=status, slug=_free_slug(parsed, taken_slugs))
+        _fill(article, parsed, published_at, sources)
+        work.append((parsed, article, created))
+        outcomes[index] = ImportOutcome(article, IMPORTED if created else UPDATED, parsed)
+    if work:
+        _save_articles(work)
+        outlets = {name: sources.for_outlet(name) for parsed, _, _ in work for name in parsed.outlets}
+        _set_citations(work, outlets)
+        entities = _resolve_entities([parsed for parsed, _, _ in work])
+        _replace_mentions(work, entities)
+        _sync_claims(work, entities, outlets)
+        search.index_articles(
+            [
+                (article, parsed.fields, _names(entities[id(parsed)], [article.source, *outlets.values()]))
+                for parsed, article, _ in work
+            ]
+        )
+    return [outcomes[i] for i in range(len(batch))]
 
 
-def _existing_article(document: Document, content_hash: str) -> Article | None:
-    if document.source_url:
-        article = Article.objects.filter(source_url=document.source_url).first()
+def _names(entities: list[Entity], sources: Iterable[Source | None]) -> list[str]:
+    """What the search index's names field holds for an article: its entities and outlets."""
+    return [n for e in entities for n in e.names] + [n for s in sources if s is not None for n in s.names]
+
+
+def _first_repeat(batch: Sequence[ParsedArticle]) -> int | None:
+    """Index of the first document with the URL or content of an earlier one, if any."""
+    seen: set[str] = set()
+    for index, parsed in enumerate(batch):
+        keys = {k for k in (parsed.document.source_url, parsed.content_hash) if k}
+        if keys & seen:
+            return index
+        seen |= keys
+    return None
+
+
+def _existing_articles(batch: Sequence[ParsedArticle]) -> tuple[dict[int, Article], set[str]]:
+    """The stored article each document updates (same source URL, else same content), and
+    which of the documents' slugs are taken; one query for the batch."""
+    urls = [p.document.source_url for p in batch if p.document.source_url]
+    hashes = [p.content_hash for p in batch]
+    slugs = [_slug(p.document.title) for p in batch]
+    rows = list(
+        Article.objects.filter(Q(source_url__in=urls) | Q(content_hash__in=hashes) | Q(slug__in=slugs)).order_by()
+    )
+    by_url = {a.source_url: a for a in rows if a.source_url}
+    by_hash = {a.content_hash: a for a in rows}
+    found = {}
+    for index, parsed in enumerate(batch):
+        article = by_url.get(parsed.document.source_url) or by_hash.get(parsed.content_hash)
         if article is not None:
-            return article
-    return Article.objects.filter(content_hash=content_hash).first()
+            found[index] = article
+    return found, {a.slug for a in rows}
 
 
-def _unchanged(article: Article, document: Document, content_hash: str) -> bool:
+def _unchanged(article: Article, parsed: ParsedArticle, published_at: datetime | None) -> bool:
+    document = parsed.document
     return (
-        article.content_hash == content_hash
+        article.content_hash == parsed.content_hash
         and article.source_url == document.source_url
         and article.subheadings == list(document.subheadings)
         and article.figures == [f.as_dict() for f in document.figures]
-        and article.published_at == _published_at(document.published_at)
+        and article.published_at == published_at
     )
 
 
@@ -250,81 +372,106 @@ def _published_at(value: str) -> datetime | None:
     return parsed
 
 
-def _unique_slug(title: str, content_hash: str) -> str:
-    base = slugify(title, allow_unicode=True)[:80].strip("-") or "article"
-    if not Article.objects.filter(slug=base).exists():
-        return base
-    return f"{base}-{content_hash[:8]}"
+def _slug(title: str) -> str:
+    """A readable slug, Japanese kept: Meta CEO マーク・ザッカーバーグ氏 -> meta-ceo-マークザッカーバーグ氏."""
+    return slugify(title, allow_unicode=True)[:80].strip("-") or "article"
 
 
-# -------------------------------------------------------------------------------------------
-# Sources
+def _free_slug(parsed: ParsedArticle, taken: set[str]) -> str:
+    slug = _slug(parsed.document.title)
+    if slug in taken:
+        slug = f"{slug}-{parsed.content_hash[:8]}"
+    taken.add(slug)
+    return slug
 
 
-def source_for_url(url: str) -> Source | None:
-    """The website an article comes from, one Source per domain."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if not host:
-        return None
-    domain = host.removeprefix("www.")
-    source = Source.objects.select_related("merged_into").filter(domain=domain).order_by("id").first()
-    if source is not None:
-        return root(source)
-    source = Source(name=domain, kind=Source.Kind.WEBSITE, url=f"{parts.scheme}://{host}/", domain=domain)
-    source.clean_fields()
-    source.save()
-    source_names_sync([source])
-    return source
+def _fill(article: Article, parsed: ParsedArticle, published_at: datetime | None, sources: SourceCache) -> None:
+    document = parsed.document
+    article.title = document.title[:500]
+    article.body = document.body
+    article.language = document.language
+    article.source_url = document.source_url
+    article.published_at = published_at
+    article.subheadings = list(document.subheadings)
+    article.figures = [f.as_dict() for f in document.figures]
+    article.content_hash = parsed.content_hash
+    article.source = sources.for_url(document.source_url) if document.source_url else None
+    # field checks only: the uniqueness that matters is enforced by the database
+    article.clean_fields(exclude=["slug", "source", "content_hash"])
 
 
-def source_for_outlet(name: str) -> Source:
-    """An outlet an article cites by name (WSJ, ウォール・ストリート・ジャーナル)."""
-    key = name_key(name)
-    row = SourceName.objects.select_related("source__merged_into").filter(key=key).order_by("source_id").first()
-    if row is not None:
-        return root(row.source)
-    source = Source(name=name[:300], kind=Source.Kind.OTHER)
-    source.clean_fields()
-    source.save()
-    source_names_sync([source])
-    return source
+def _save_articles(work: list[tuple[ParsedArticle, Article, bool]]) -> None:
+    new = [article for _, article, created in work if created]
+    # no history rows for what the importer creates: history starts at an editor's first
+    # change (services.curation records the state before it); updates are recorded
+    Article.objects.bulk_create(new)
+    for _, article, created in work:
+        if not created:
+            article.save()
+
+
+def _set_citations(work: list[tuple[ParsedArticle, Article, bool]], outlets: dict[str, Source]) -> None:
+    through = Article.attributed_to.through
+    updated = [article.pk for _, article, created in work if not created]
+    if updated:
+        through.objects.filter(article_id__in=updated).delete()
+    insert_rows(
+        through,
+        ["article", "source"],
+        {
+            (article.pk, outlets[name].pk)
+            for parsed, article, _ in work
+            for name in parsed.document.attributed_to
+            if name in outlets
+        },
+    )
 
 
 # -------------------------------------------------------------------------------------------
 # Entities and mentions
 
 
-def _resolve_entities(parsed: ParsedArticle) -> list[Entity]:
-    """One Entity per parsed entity, found by any of its names or created; merges followed."""
-    alias_keys = [[name_key(a) for a in e.aliases] for e in parsed.entities]
-    all_keys = {e.key for e in parsed.entities} | {k for keys in alias_keys for k in keys}
+def _resolve_entities(batch: list[ParsedArticle]) -> dict[int, list[Entity]]:
+    """For each article (by id of its ParsedArticle), one Entity per parsed entity: found by
+    any of its names or created; merges followed to the survivor. Entities created for one
+    article of the batch are found by the next, as if they had been imported one by one."""
+    alias_keys = {id(p): [[name_key(a) for a in e.aliases] for e in p.entities] for p in batch}
+    all_keys = {e.key for p in batch for e in p.entities} | {
+        k for keys in alias_keys.values() for entity_keys in keys for k in entity_keys
+    }
     by_key: dict[str, list[Entity]] = defaultdict(list)
+    one_object: dict[int, Entity] = {}  # each stored entity as one object, however many rows name it
     for row in EntityName.objects.filter(key__in=all_keys).select_related("entity__merged_into"):
-        survivor = root(row.entity)
+        survivor = one_object.setdefault(root(row.entity).pk, root(row.entity))
         if survivor not in by_key[row.key]:
             by_key[row.key].append(survivor)
 
-    found = [
-        _pick(by_key.get(p.key, []), p.kind) or _pick_unique([e for k in keys for e in by_key.get(k, [])])
-        for p, keys in zip(parsed.entities, alias_keys, strict=True)
-    ]
-    new = [
-        Entity(name=p.name[:300], kind=p.kind, aliases=[a[:300] for a in p.aliases])
-        for p, entity in zip(parsed.entities, found, strict=True) if entity is None
-    ]
-    if new:
-        Entity.objects.bulk_create(new)
-    created = iter(new)
-    result = [entity or next(created) for entity in found]
-
+    new: list[Entity] = []
     grown: dict[int, Entity] = {}
-    for parsed_entity, entity in zip(parsed.entities, found, strict=True):
-        if entity is not None and not entity.curated and _learn(entity, parsed_entity):
-            grown[entity.pk] = entity
+    result: dict[int, list[Entity]] = {}
+    for parsed in batch:
+        resolved = []
+        for parsed_entity, keys in zip(parsed.entities, alias_keys[id(parsed)], strict=True):
+            entity = _pick(by_key.get(parsed_entity.key, []), parsed_entity.kind) or _pick_unique(
+                [e for k in keys for e in by_key.get(k, [])]
+            )
+            created = entity is None
+            if created:
+                entity = Entity(name=parsed_entity.name[:300], kind=parsed_entity.kind, aliases=[])
+                new.append(entity)
+            changed = not entity.curated and _learn(entity, parsed_entity)
+            if changed and not created:
+                grown[entity.pk] = entity
+            if created or changed:  # later articles of the batch find it by these names
+                for key in keys_of(entity.names):
+                    if entity not in by_key[key]:
+                        by_key[key].append(entity)
+            resolved.append(entity)
+        result[id(parsed)] = resolved
+    Entity.objects.bulk_create(new)
     if grown:
         Entity.objects.bulk_update(grown.values(), ["aliases", "kind", "updated_at"])
-        bulk_history_create(list(grown.values()), Entity)
+        get_history_manager_for_model(Entity).bulk_history_create(list(grown.values()), update=True)
     entity_names_add([*new, *grown.values()])
     return result
 
@@ -351,23 +498,28 @@ def _pick(candidates: list[Entity], kind: str) -> Entity | None:
     if not candidates:
         return None
     same_kind = [e for e in candidates if e.kind == kind]
-    return min(same_kind or candidates, key=lambda e: e.pk)
+    # the oldest; entities this batch has yet to save come after the saved ones, in order
+    return min(same_kind or candidates, key=lambda e: (e.pk is None, e.pk or 0))
 
 
 def _pick_unique(candidates: list[Entity]) -> Entity | None:
     """An alias links only when it is not ambiguous (many people share a surname)."""
-    unique = {e.pk: e for e in candidates}
+    unique = {id(e): e for e in candidates}
     return next(iter(unique.values())) if len(unique) == 1 else None
 
 
-def _replace_mentions(article: Article, parsed: ParsedArticle, entities: list[Entity], *, created: bool) -> None:
-    if not created:
-        Mention.objects.filter(article=article).delete()
-    Mention.objects.bulk_create(
-        [
-            Mention(article=article, entity=entities[m.entity], surface=m.surface[:300], start=m.start, end=m.end)
+def _replace_mentions(work: list[tuple[ParsedArticle, Article, bool]], entities: dict[int, list[Entity]]) -> None:
+    updated = [article.pk for _, article, created in work if not created]
+    if updated:
+        Mention.objects.filter(article_id__in=updated).delete()
+    insert_rows(
+        Mention,
+        ["article", "entity", "surface", "start", "end"],
+        (
+            (article.pk, entities[id(parsed)][m.entity].pk, m.surface[:300], m.start, m.end)
+            for parsed, article, _ in work
             for m in parsed.mentions
-        ]
+        ),
     )
 
 
@@ -387,54 +539,57 @@ def fingerprints(claims: list[ParsedClaim]) -> list[str]:
 
 
 def _sync_claims(
-    article: Article,
-    parsed: ParsedArticle,
-    entities: list[Entity],
+    work: list[tuple[ParsedArticle, Article, bool]],
+    entities: dict[int, list[Entity]],
     outlets: dict[str, Source],
-    *,
-    created: bool,
 ) -> None:
-    existing = {} if created else {c.fingerprint: c for c in Claim.objects.filter(article=article)}
+    updated = [article.pk for _, article, created in work if not created]
+    existing: dict[tuple[int, str], Claim] = {
+        (c.article_id, c.fingerprint): c for c in Claim.objects.filter(article_id__in=updated)
+    } if updated else {}
     now = timezone.now()
     new: list[Claim] = []
     changed: list[Claim] = []
-    links: dict[str, list[int]] = {}
-    for parsed_claim, fingerprint in zip(parsed.claims, fingerprints(parsed.claims), strict=True):
-        claim = existing.pop(fingerprint, None)
-        if claim is None:
-            claim = Claim(article=article, fingerprint=fingerprint)
-            new.append(claim)
-        elif claim.is_curated:  # editors' review and text stand; only the position follows the body
-            if (claim.start, claim.end) != (parsed_claim.start, parsed_claim.end):
-                claim.start, claim.end = parsed_claim.start, parsed_claim.end
-                claim.save(update_fields=["start", "end", "updated_at"])
-            continue
-        else:
-            changed.append(claim)
-            claim.updated_at = now
-        claim.text = parsed_claim.text
-        claim.start, claim.end = parsed_claim.start, parsed_claim.end
-        claim.kind = parsed_claim.kind
-        claim.speaker = entities[parsed_claim.speaker] if parsed_claim.speaker is not None else None
-        claim.attributed_to = outlets.get(parsed_claim.attributed_to) if parsed_claim.attributed_to else None
-        claim.quantities = [q.as_dict() for q in parsed_claim.quantities]
-        claim.dates = [d.as_dict() for d in parsed_claim.dates]
-        links[fingerprint] = list(dict.fromkeys(entities[i].pk for i in parsed_claim.entities))
+    moved: list[Claim] = []
+    links: dict[int, list[int]] = {}  # id(claim) -> entity ids
+    for parsed, article, _ in work:
+        resolved = entities[id(parsed)]
+        for parsed_claim, fingerprint in zip(parsed.claims, fingerprints(parsed.claims), strict=True):
+            claim = existing.pop((article.pk, fingerprint), None)
+            if claim is None:
+                claim = Claim(article=article, fingerprint=fingerprint)
+                new.append(claim)
+            elif claim.is_curated:  # editors' review and text stand; only the position follows the body
+                if (claim.start, claim.end) != (parsed_claim.start, parsed_claim.end):
+                    claim.start, claim.end, claim.updated_at = parsed_claim.start, parsed_claim.end, now
+                    moved.append(claim)
+                continue
+            else:
+                changed.append(claim)
+                claim.updated_at = now
+            claim.text = parsed_claim.text
+            claim.start, claim.end = parsed_claim.start, parsed_claim.end
+            claim.kind = parsed_claim.kind
+            claim.speaker = resolved[parsed_claim.speaker] if parsed_claim.speaker is not None else None
+            claim.attributed_to = outlets.get(parsed_claim.attributed_to) if parsed_claim.attributed_to else None
+            claim.quantities = [q.as_dict() for q in parsed_claim.quantities]
+            claim.dates = [d.as_dict() for d in parsed_claim.dates]
+            links[id(claim)] = list(dict.fromkeys(resolved[i].pk for i in parsed_claim.entities))
 
     stale = [c.pk for c in existing.values() if not c.is_curated]
     if stale:
         Claim.objects.filter(pk__in=stale).delete()
+    if moved:
+        Claim.objects.bulk_update(moved, ["start", "end", "updated_at"])
     if changed:
         Claim.objects.bulk_update(
             changed, ["text", "start", "end", "kind", "speaker", "attributed_to", "quantities", "dates", "updated_at"]
         )
-    if new:
-        Claim.objects.bulk_create(new)
-    relinked = new + changed
-    through = Claim.entities.through
-    if changed:
-        through.objects.filter(claim__in=changed).delete()
-    through.objects.bulk_create(
-        [through(claim_id=c.pk, entity_id=e) for c in relinked for e in links[c.fingerprint]],
+        Claim.entities.through.objects.filter(claim__in=changed).delete()
+    Claim.objects.bulk_create(new)
+    insert_rows(
+        Claim.entities.through,
+        ["claim", "entity"],
+        ((c.pk, e) for c in new + changed for e in links[id(c)]),
         ignore_conflicts=True,
     )

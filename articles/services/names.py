@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from articles.ingest import name_key
 from articles.models import Entity, EntityName, Source, SourceName
 
+from .rows import insert_rows
+
 
 def keys_of(names: Iterable[str]) -> set[str]:
     return {key for key in (name_key(n) for n in names) if key}
@@ -24,8 +26,8 @@ def source_names_sync(sources: Iterable[Source]) -> None:
 
 def entity_names_add(entities: Iterable[Entity]) -> None:
     """Add the keys of the entities' current names (the importer only ever adds names)."""
-    EntityName.objects.bulk_create(
-        [EntityName(entity_id=e.pk, key=key) for e in entities for key in keys_of(e.names)],
+    insert_rows(
+        EntityName, ["entity", "key"], ((e.pk, key) for e in entities for key in keys_of(e.names)),
         ignore_conflicts=True,
     )
 
