@@ -14,7 +14,7 @@ from django.db import transaction
 
 from articles.ingest import IndexedField, headings_text, index_field
 from articles.ingest.types import Document, Figure
-from articles.models import Article, Entity, Mention, SearchDocument, Source
+from articles.models import Article, Claim, Entity, Mention, SearchDocument, Source
 
 BATCH = 500
 
@@ -25,10 +25,8 @@ def _name_terms(name: str) -> tuple[str, ...]:
 
 
 def _names_text(names: Iterable[str]) -> str:
-    terms: dict[str, None] = {}
-    for name in names:
-        terms.update(dict.fromkeys(_name_terms(name)))
-    return " ".join(terms)
+    """The terms of all names, each once, sorted: the same whatever order names come in."""
+    return " ".join(sorted({term for name in names for term in _name_terms(name)}))
 
 
 def _article_names(article_ids: list[int]) -> dict[int, list[str]]:
@@ -50,12 +48,17 @@ def _article_names(article_ids: list[int]) -> dict[int, list[str]]:
             "article_id", "source_id"
         )
     )
+    claim_outlets = list(
+        Claim.objects.filter(article_id__in=article_ids, attributed_to__isnull=False)
+        .values_list("article_id", "attributed_to_id").distinct()
+    )
     own = list(Article.objects.filter(pk__in=article_ids, source__isnull=False).values_list("id", "source_id"))
+    source_links += claim_outlets + own
     sources = {
         s.pk: s.names
-        for s in Source.objects.filter(pk__in={s for _, s in source_links + own}).only("name", "aliases")
+        for s in Source.objects.filter(pk__in={s for _, s in source_links}).only("name", "aliases")
     }
-    for article_id, source_id in source_links + own:
+    for article_id, source_id in dict.fromkeys(source_links):
         names[article_id] += sources.get(source_id, [])
     return names
 

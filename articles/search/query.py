@@ -19,6 +19,7 @@ MAX_TERMS = 32
 _QUOTES = "\"“”＂"
 _PIECE = re.compile(r'(-?)(?:["“”＂]([^"“”＂]*)["“”＂]?|(\S+))')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 @dataclass
@@ -63,5 +64,7 @@ def _word_terms(text: str) -> list[str]:
 
 
 def _phrase_terms(text: str) -> list[str]:
-    """A quoted phrase: the full term stream (words and their parts), as the index holds it."""
+    """A quoted phrase: the full term stream (words and their parts), as the index holds it.
+    Spaces between Japanese characters go first: "東京都 知事" means the text 東京都知事."""
+    text = _CJK_SPACE.sub("", text)
     return [term for token in analyse(text) for term, _, _ in token.terms]

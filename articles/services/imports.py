@@ -308,7 +308,7 @@ def articles_import(
         _sync_claims(work, entities, outlets)
         search.index_articles(
             [
-                (article, parsed.fields, _names(entities[id(parsed)], [article.source, *outlets.values()]))
+                (article, parsed.fields, _names(entities[id(parsed)], [article.source, *map(outlets.get, parsed.outlets)]))
                 for parsed, article, _ in work
             ]
         )
@@ -316,7 +316,8 @@ def articles_import(
 
 
 def _names(entities: list[Entity], sources: Iterable[Source | None]) -> list[str]:
-    """What the search index's names field holds for an article: its entities and outlets."""
+    """What the search index's names field holds for an article: its entities, its source and
+    the outlets it cites (search.indexing reads the same from the database)."""
     return [n for e in entities for n in e.names] + [n for s in sources if s is not None for n in s.names]
 
 

@@ -1,0 +1,144 @@
+"""search(): folding, precision, phrases, exclusions, ranking, filters, facets, snippets."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles.models import Article, Entity
+from articles.search import search, search_facets
+from articles.services import curation
+from articles.services.imports import import_paths
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(page):
+    return {hit.article.source_url for hit in page.hits}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("東京", {"https://example.jp/1", "https://example.jp/6", "https://example.jp/8"}),  # 東京都 too
+        ("京都", {"https://example.jp/2"}),  # not 東京都
+        ("ザッカーバーグ", {"https://news.example.com/3", "https://example.jp/4", "https://example.org/5"}),
+        ("ｻﾞｯｶｰﾊﾞｰｸﾞ", {"https://news.example.com/3", "https://example.jp/4", "https://example.org/5"}),
+        ("zuckerberg", {"https://news.example.com/3", "https://example.jp/4", "https://example.org/5"}),
+        ("ceo", {"https://news.example.com/3", "https://example.jp/4"}),
+        ("ＣＥＯ", {"https://news.example.com/3", "https://example.jp/4"}),
+        ("アンディ", {"https://example.jp/7"}),  # SudachiPy folds アンディ and アンディー
+        ("東京 知事", {"https://example.jp/1", "https://example.jp/8"}),
+        ("東京 -知事", {"https://example.jp/6"}),
+        ('"東京都 知事"', {"https://example.jp/1"}),
+        ('"知事 東京都"', set()),
+        ("東京都知事", {"https://example.jp/1"}),
+    ],
+)
+def test_folding_precision_phrases_and_exclusions(search_articles, query, expected):
+    assert urls(search(query)) == expected
+
+
+def test_total_and_paging(search_articles):
+    first = search("東京", limit=2)
+    assert first.total == 3 and len(first.hits) == 2
+    rest = search("東京", limit=2, offset=2)
+    assert len(rest.hits) == 1
+    assert not {h.article.pk for h in first.hits} & {h.article.pk for h in rest.hits}
+
+
+def test_title_hit_outranks_body_hit(search_articles):
+    hits = search("知事").hits
+    assert hits[0].article.source_url == "https://example.jp/1"  # 知事 in its title
+    assert hits[0].score > hits[-1].score
+
+
+def test_snippets_are_escaped_with_marks_on_the_original_text(search_articles):
+    [hit] = search("タグ").hits
+    assert "<mark>タグ</mark>" in hit.snippet
+    assert "&lt;b&gt;" in hit.snippet and "<b>" not in hit.snippet
+    assert "&amp;" in hit.snippet
+    assert "<script>" not in hit.title_html and "&lt;script&gt;" in hit.title_html
+    [hit] = search("ｻﾞｯｶｰﾊﾞｰｸﾞ 市場").hits
+    assert "<mark>ｻﾞｯｶｰﾊﾞｰｸﾞ</mark>" in hit.snippet  # the original text, not the folded term
+
+
+def test_drafts_are_not_found_unless_asked(search_articles):
+    article = search_articles["https://example.jp/2"]
+    curation.article_set_status(articles=[article], status="draft")
+    assert search("紅葉").total == 0
+    assert search("紅葉", status=None).total == 1
+
+
+def test_filters(search_articles):
+    zuck = Entity.objects.get(name="マーク・ザッカーバーグ")
+    assert urls(search("獲得", entity=zuck.pk)) == {"https://news.example.com/3"}
+    assert urls(search("ザッカーバーグ", language="en")) == {"https://example.org/5"}
+    example_org = search_articles["https://example.org/5"].source
+    assert urls(search("ザッカーバーグ", source=example_org.pk)) == {"https://example.org/5"}
+    import datetime as dt
+
+    assert urls(search("東京", published_from=dt.date(2024, 9, 1), published_to=dt.date(2024, 9, 1))) == {
+        "https://example.jp/1"
+    }
+    assert urls(search("ザッカーバーグ", entity_kind="person")) >= {"https://news.example.com/3"}
+
+
+def test_facets_count_the_whole_result_set(search_articles):
+    facets = search_facets("ザッカーバーグ")
+    years = dict(facets.years)
+    assert years == {2025: 2, 2024: 1}
+    assert any(entity.name == "マーク・ザッカーバーグ" for entity, _ in facets.entities)
+    assert sum(n for _, n in facets.sources) == 3
+
+
+def test_an_alias_finds_articles_that_use_another_name(search_articles, editor):
+    assert search("Facebook創業者").total == 0
+    zuck = Entity.objects.get(name="マーク・ザッカーバーグ")
+    curation.entity_update(entity=zuck, user=editor, aliases=[*zuck.aliases, "Facebook創業者"])
+    # every article that mentions him, whichever script it spells his name in
+    assert urls(search("Facebook創業者")) == {"https://news.example.com/3", "https://example.jp/4", "https://example.org/5"}
+
+
+def test_an_outlet_abbreviation_finds_articles_citing_it(db, write_file, editor):
+    import_paths([write_file("a.txt", "見出し\n\n本文です。10人が参加した。\n\n(ウォール・ストリート・ジャーナルによると)\n")])
+    from articles.models import Source
+
+    wsj = Source.objects.get(name="ウォール・ストリート・ジャーナル")
+    curation.source_update(source=wsj, user=editor, aliases=["WSJ"])
+    assert search("WSJ").total == 1
+
+
+def test_the_index_follows_reimports(db, write_file):
+    path = write_file("a.txt", "見出し\n\n最初は富士山の話。\n\n出典: https://example.jp/x\n")
+    import_paths([path])
+    assert search("富士山").total == 1
+    write_file("a.txt", "見出し\n\n今度は琵琶湖の話。\n\n出典: https://example.jp/x\n")
+    import_paths([path])
+    assert search("富士山").total == 0 and search("琵琶湖").total == 1
+    Article.objects.all().delete()
+    assert search("琵琶湖").total == 0
+
+
+HOSTILE = [
+    '"', '""', '"""', "'", "AND", "OR", "NOT", "NEAR", "NEAR(東京 知事)", "東京 OR 京都", "*", "東*", "^東京",
+    "(", ")", "((東京))", "title:東京", "body:東京", "-", "--", "- -", "-東京", "\\", "\\\\", "東京\\", "\x00",
+    "東\x00京", "'; DROP TABLE articles_article; --", "1' OR '1'='1", "%", "_", "%_%", "&", "!", "!!東京",
+    "東京 & 知事", "東京 | 京都", "東京:*", "<->", "東京 <-> 知事", ":", "::", "{}", "[]", "\u3000", "\ufeff",
+    "🙂", "東京" * 5000, "a" * 10_000, " ".join(["東京"] * 2000), "\n\t\r", "NULL", "None", "0", "-0",
+    "ｈｔｔｐ：／／", "@@", "@@ to_tsquery('x')", "'simple'", "\u202e東京", "\udcff".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_are_safe(search_articles, query, caplog):
+    page = search(query)
+    assert page.total >= 0
+    search_facets(query)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # no query the database refused
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_random_strings_never_raise(search_articles, query):
+    page = search(query)
+    assert page.total == 0 or page.hits
