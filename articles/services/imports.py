@@ -306,12 +306,10 @@ def articles_import(
         entities = _resolve_entities([parsed for parsed, _, _ in work])
         _replace_mentions(work, entities)
         _sync_claims(work, entities, outlets)
-        search.index_articles(
-            [
-                (article, parsed.fields, _names(entities[id(parsed)], [article.source, *map(outlets.get, parsed.outlets)]))
-                for parsed, article, _ in work
-            ]
-        )
+        search.index_articles([
+            (article, parsed.fields, _names(entities[id(parsed)], [article.source, *map(outlets.get, parsed.outlets)]))
+            for parsed, article, _ in work
+        ])
     return [outcomes[i] for i in range(len(batch))]
 
 
