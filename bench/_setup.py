@@ -1,15 +1,26 @@
-"""Shared set-up for the benchmarks: a scratch database and Django, the corpus paths."""
+"""Shared set-up for the benchmarks: scratch databases, Django, and a large archive.
+
+`large_archive()` imports the whole livedoor corpus with the real importer, then copies its
+articles (with their search terms, mentions and, once, their claims) with varied titles
+until the archive holds the number asked for. The result is kept under bench/data/ (SQLite)
+or in a database of its own (PostgreSQL), and reused while its size is right.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
 LIVEDOOR = CORPORA / "livedoor"
+DATA = ROOT / "bench" / "data"
+COPY_STRIDE = 1_000_000  # copy k of article i gets id i + k * COPY_STRIDE
+TITLE_WORDS = ["速報", "続報", "解説", "まとめ", "特集", "インタビュー", "コラム", "分析", "詳報", "検証",
+               "現場から", "論点", "深層", "追跡", "視点", "ルポ"]
 
 
 def livedoor_files(limit: int | None = None) -> list[Path]:
@@ -24,6 +35,8 @@ def django_on_scratch_database(database_url: str | None = None) -> str:
         database_url = os.environ.get("BENCH_DATABASE_URL") or (
             "sqlite:///" + str(Path(tempfile.mkdtemp(prefix="archive-bench-")) / "bench.sqlite3")
         )
+    if database_url.startswith("postgres"):
+        _create_postgres_database(database_url)
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
@@ -33,3 +46,104 @@ def django_on_scratch_database(database_url: str | None = None) -> str:
     django.setup()
     call_command("migrate", verbosity=0)
     return database_url
+
+
+def _create_postgres_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def default_large_url(vendor: str, articles: int) -> str:
+    if vendor == "postgresql":
+        return f"postgres://postgres@127.0.0.1:5432/archive_bench_{articles}"
+    DATA.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DATA / f'archive-{articles}.sqlite3'}"
+
+
+def large_archive(articles: int = 100_000, vendor: str = "sqlite", database_url: str | None = None) -> str:
+    """Django set up on an archive of `articles` articles (built on first use)."""
+    url = database_url or default_large_url(vendor, articles)
+    django_on_scratch_database(url)
+    from articles.models import Article
+
+    if Article.objects.count() == articles:
+        return url
+    if Article.objects.exists():
+        raise SystemExit(f"{url} holds another archive; remove it or pass another --database-url")
+    started = time.perf_counter()
+    from articles.services.imports import import_paths
+
+    files = livedoor_files()
+    if not files:
+        raise SystemExit("../shared/corpora/livedoor is absent")
+    report = import_paths(files)
+    print(f"imported the livedoor corpus: {report.summary()}", file=sys.stderr)
+    _copy_until(articles)
+    print(f"built {url} with {articles:,} articles in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return url
+
+
+def _copy_until(target: int) -> None:
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    from articles.ingest import index_field
+    from articles.models import Article, Claim, Mention, SearchDocument
+
+    originals = list(Article.objects.order_by("id").values_list("id", "title"))
+    copy = 0
+    while Article.objects.count() < target:
+        copy += 1
+        wanted = min(len(originals), target - Article.objects.count())
+        batch = originals[:wanted]
+        word = TITLE_WORDS[copy % len(TITLE_WORDS)]
+        offset = copy * COPY_STRIDE
+        last = batch[-1][0]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO articles_article (id, created_at, updated_at, slug, title, language, status, source_id,"
+                " source_url, published_at, subheadings, figures, body, content_hash)"
+                " SELECT id + %s, created_at, updated_at, slug || %s, title || %s, language, status, source_id,"
+                " source_url || %s, published_at, subheadings, figures, body, substr(content_hash, 1, 50) || %s"
+                " FROM articles_article WHERE id <= %s AND id < %s",
+                [offset, f"-{copy}", f"（{word}{copy}）", f"?copy={copy}", f"-{copy:013d}", last, COPY_STRIDE],
+            )
+            cursor.execute(
+                "INSERT INTO articles_mention (article_id, entity_id, surface, start, \"end\")"
+                " SELECT article_id + %s, entity_id, surface, start, \"end\" FROM articles_mention"
+                " WHERE article_id <= %s AND article_id < %s",
+                [offset, last, COPY_STRIDE],
+            )
+            if copy == 1:  # enough claims for the admin and API benchmarks without a million of them
+                cursor.execute(
+                    "INSERT INTO articles_claim (id, created_at, updated_at, article_id, text, start, \"end\", kind,"
+                    " status, speaker_id, attributed_to_id, quantities, dates, note, fingerprint, edited)"
+                    " SELECT id + %s, created_at, updated_at, article_id + %s, text, start, \"end\", kind, status,"
+                    " speaker_id, attributed_to_id, quantities, dates, note, fingerprint, edited"
+                    " FROM articles_claim WHERE article_id <= %s AND id < %s",
+                    [offset, offset, last, COPY_STRIDE],
+                )
+            documents = SearchDocument.objects.filter(article_id__lte=last, article_id__lt=COPY_STRIDE)
+            suffix = index_field(f"（{word}{copy}）").terms
+            SearchDocument.objects.bulk_create(
+                (
+                    SearchDocument(
+                        article_id=d.article_id + offset, title=f"{d.title} {suffix}", headings=d.headings,
+                        body=d.body, names=d.names, title_offsets=d.title_offsets, body_offsets=d.body_offsets,
+                    )
+                    for d in documents.iterator(chunk_size=2000)
+                ),
+                batch_size=2000,
+            )
+        print(f"  copy {copy}: {Article.objects.count():,} articles", file=sys.stderr)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Article, Claim, Mention]):
+            cursor.execute(statement)
+        if connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
+        cursor.execute("ANALYZE")

@@ -12,6 +12,15 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 LIVEDOOR = CORPORA / "livedoor"
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Tests serve static files from the apps; the hashed manifest is for collectstatic'd deploys."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def livedoor_files():
     """A few livedoor news articles from several categories (skipped where absent)."""
