@@ -83,7 +83,8 @@ def merge_action(service, label):
             modeladmin.message_user(request, _("Select at least two records that are not merged already."),
                                     messages.WARNING)
             return None
-        form = MergeForm(request.POST if "confirm" in request.POST else None, queryset=queryset.filter(merged_into=None))
+        candidates = queryset.filter(merged_into=None)
+        form = MergeForm(request.POST if "confirm" in request.POST else None, queryset=candidates)
         if form.is_valid():
             survivor = form.cleaned_data["survivor"]
             others = [obj for obj in selected if obj.pk != survivor.pk]
@@ -488,8 +489,8 @@ class ArticleAdmin(CuratedAdmin):
             for upload in form.cleaned_data["files"]:
                 report = import_upload(upload.name, upload.read(), status=form.cleaned_data["status"])
                 for name, reason in report.failures:
-                    self.message_user(request, _("Not imported: %(file)s: %(reason)s") % {"file": name, "reason": reason},
-                                      messages.ERROR)
+                    failure = _("Not imported: %(file)s: %(reason)s") % {"file": name, "reason": reason}
+                    self.message_user(request, failure, messages.ERROR)
                 if report.counts["imported"] or report.counts["updated"] or report.counts["unchanged"]:
                     self.message_user(request, _("From %(file)s: %(summary)s") % {"file": upload.name,
                                                                                 "summary": report.summary()},

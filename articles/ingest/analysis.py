@@ -35,6 +35,7 @@ class Token(NamedTuple):
     # search terms: the folded mode-C word, then its folded mode-A parts, each with its
     # offsets RELATIVE to the token's start (shared between tokens of the same word)
     terms: tuple[tuple[str, int, int], ...]
+    key: str  # the word's share of a name key: fold(normalized), "" for symbols and spaces
 
 
 def fold(text: str) -> str:
@@ -68,37 +69,43 @@ class _Analyser:
         self.words: dict[tuple[int, str], tuple] = {}
         self.morphemes = None
 
-    def word(self, morpheme, surface: str, key: tuple[int, str]) -> tuple:
-        """(pos, normalized form, is OOV, search terms with offsets relative to the word)."""
+    def word(self, morpheme, surface: str) -> tuple:
+        """(pos, normalized form, is OOV, search terms with offsets relative to the word, name
+        key part): the Token fields that depend on the word alone."""
         pos = self.pos_of(morpheme.part_of_speech_id())
         normalized = morpheme.normalized_form()
         oov = morpheme.is_oov()
         terms: tuple = ()
+        key = ""
         if pos[0] not in _SKIPPED_POS:
-            folded = _term(normalized)
+            key = fold(normalized)
+            folded = "".join(key.split())
             terms = ((folded, 0, len(surface)),) if folded else ()
             parts = morpheme.split(SplitMode.A) if not oov else ()
             if len(parts) > 1:
                 base = morpheme.begin()
                 terms += tuple((_term(p.normalized_form()), p.begin() - base, p.end() - base) for p in parts)
-        word = (pos, normalized, oov, terms)
+        word = (pos, normalized, oov, terms, key)
         if len(self.words) < self.MAX_CACHED_WORDS:
-            self.words[key] = word
+            self.words[morpheme.word_id(), surface] = word
         return word
 
     def analyse(self, text: str) -> list[Token]:
         tokens: list[Token] = []
-        append = tokens.append
         words = self.words
-        make = Token._make
+        new = tuple.__new__
         for offset, chunk in chunks(text):
             self.morphemes = self.tokenizer.tokenize(chunk, out=self.morphemes)  # reuse the buffer
-            for m in self.morphemes:
-                surface = m.surface()
-                key = (m.word_id(), surface)
-                word = words.get(key) or self.word(m, surface, key)
-                start = m.begin() + offset
-                append(make((surface, start, start + len(surface), *word)))
+            # the morphemes cover the chunk end to end, so each starts where the one before
+            # ended: a running offset spares a Morpheme.begin() call per token
+            start = offset
+            tokens += [
+                # (surface, start, end, *word): `start` is read, then moved to the token's end
+                new(Token, (surface, start, start := start + len(surface))
+                    + (words.get((m.word_id(), surface)) or self.word(m, surface)))
+                for m in self.morphemes
+                for surface in (m.surface(),)
+            ]
         return tokens
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 
-from .analysis import Token, fold
+from .analysis import Token
 from .entities import EntitySpan
 
 MAX_WORDS = 6
@@ -29,7 +29,7 @@ def find_known_spans(tokens: Sequence[Token], text: str, known_keys: Container[s
         for j in range(i, min(n, i + MAX_WORDS)):
             token = tokens[j]
             if token.pos[0] not in ("補助記号", "空白"):
-                key += fold(token.normalized)
+                key += token.key
             elif token.surface not in ("・", "･", " "):
                 break
             if key in known_keys:

@@ -20,7 +20,6 @@ def name_key(name: str) -> str:
     name = name.strip()
     if not name:
         return ""
-    tokens = analyse(name[:200])
-    key = "".join(fold(t.normalized) for t in tokens if t.pos[0] not in ("補助記号", "空白"))
+    key = "".join([t.key for t in analyse(name[:200])])  # the analysis folded each word once
     # a name made only of symbols still needs a key of its own
     return key or fold(name).replace(" ", "")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, connection, transaction
 from django.utils.safestring import SafeString
 
-from articles.ingest import decode_offsets
 from articles.models import Article, Entity, SearchDocument, Source
 
 from .postgres import PostgresBackend
@@ -18,6 +17,7 @@ from .query import ParsedQuery, parse_query
 from .snippets import highlight, match_spans
 
 MAX_LIMIT = 100
+RANK_WINDOW = 1000
 logger = logging.getLogger(__name__)
 
 
@@ -30,6 +30,10 @@ class SearchFilters:
     published_from: dt.date | None = None
     published_to: dt.date | None = None  # inclusive
     status: str | None = Article.Status.PUBLISHED  # None: every status (editors)
+
+    def only_status(self) -> bool:
+        return (self.entity is None and self.source is None and not self.entity_kind and not self.language
+                and self.published_from is None and self.published_to is None)
 
     def where(self) -> tuple[str, list]:
         """SQL conditions on the article `a`, the same on every database."""
@@ -94,6 +98,7 @@ class Facets:
     entities: list[tuple[Entity, int]]
     sources: list[tuple[Source, int]]
     years: list[tuple[int, int]]
+    partial: bool = False  # counted among the newest RANK_WINDOW matches only
 
 
 def _guard():
@@ -110,7 +115,10 @@ def _backend():
 
 
 def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> SearchPage:
-    """Articles matching every word of `query`, best first, with snippets."""
+    """Articles matching every word of `query`, best first, with snippets.
+
+    Queries that match more than RANK_WINDOW articles (the common words) rank the best of
+    their newest RANK_WINDOW matches, so a page costs the same whatever the word."""
     parsed = parse_query(query if isinstance(query, str) else "")
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
@@ -118,18 +126,21 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
     if parsed.is_empty:
         return page
     backend = _backend()
+    search_filters = SearchFilters(**filters)
     matches, params = backend.matches(parsed)
-    where, where_params = SearchFilters(**filters).where()
+    where, where_params = search_filters.where()
     try:
         with _guard(), connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {matches}{where}", params + where_params)
-            page.total = cursor.fetchone()[0]
+            page.total = _count(cursor, backend, parsed, search_filters, matches, params)
             if not page.total or offset >= page.total:
                 return page
+            window = max(RANK_WINDOW, 2 * (offset + limit))
+            floor, floor_params = _window_floor(cursor, backend, matches, where, [*params, *where_params],
+                                                page.total, window)
             cursor.execute(
-                f"SELECT a.id, {backend.score_expression()} AS score FROM {matches}{where}"
+                f"SELECT a.id, {backend.score_expression()} AS score FROM {matches}{where}{floor}"
                 " ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
-                params + where_params + [limit, offset],
+                [*params, *where_params, *floor_params, limit, offset],
             )
             ranked = cursor.fetchall()
     except DatabaseError:
@@ -140,6 +151,44 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
         return page
     page.hits = _hits(ranked, parsed)
     return page
+
+
+def _window_floor(cursor, backend, matches: str, where: str, params: list, total: int, window: int):
+    """A condition keeping the newest `window` matches (by id), or none if there are fewer."""
+    if total <= window:
+        return "", []
+    cursor.execute(
+        f"SELECT {backend.id_column} FROM {matches}{where} ORDER BY {backend.id_column} DESC LIMIT 1 OFFSET %s",
+        [*params, window - 1],
+    )
+    row = cursor.fetchone()
+    return (f" AND {backend.id_column} >= %s", [row[0]]) if row else ("", [])
+
+
+def _count(cursor, backend, parsed: ParsedQuery, filters: SearchFilters, matches: str, params: list) -> int:
+    """The number of matches. Straight from the index when only the status filters: all
+    matches less the few that are not published; through the articles otherwise."""
+    if filters.only_status():
+        sql, count_params = backend.count(parsed)
+        cursor.execute(sql, count_params)
+        total = cursor.fetchone()[0]
+        if filters.status == Article.Status.PUBLISHED and total:
+            # the few that are not published, found through the status index
+            others = [s for s in Article.Status.values if s != filters.status]
+            sql, count_params = backend.count(
+                parsed, f"SELECT id FROM articles_article WHERE status IN ({', '.join(['%s'] * len(others))})", others
+            )
+            cursor.execute(sql, count_params)
+            total -= cursor.fetchone()[0]
+        elif filters.status and total:
+            sql, count_params = backend.count(parsed, "SELECT id FROM articles_article WHERE status = %s",
+                                              [filters.status])
+            cursor.execute(sql, count_params)
+            total = cursor.fetchone()[0]
+        return total
+    where, where_params = filters.where()
+    cursor.execute(f"SELECT count(*) FROM {matches}{where}", [*params, *where_params])
+    return cursor.fetchone()[0]
 
 
 def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit]:
@@ -154,8 +203,8 @@ def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit
         article, document = articles.get(article_id), documents.get(article_id)
         if article is None or document is None:  # deleted since the match
             continue
-        body_spans = match_spans(document.body.split(), decode_offsets(document.body_offsets), wanted)
-        title_spans = match_spans(document.title.split(), decode_offsets(document.title_offsets), wanted)
+        body_spans = match_spans(document.body, document.body_offsets, wanted)
+        title_spans = match_spans(document.title, document.title_offsets, wanted)
         hits.append(
             SearchHit(
                 article=article,
@@ -168,16 +217,17 @@ def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit
 
 
 def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
-    """Counts over the whole result set: top entities, sources and years."""
+    """Counts of the top entities, sources and years among the results (for very common
+    queries, among the newest RANK_WINDOW of them: see Facets.partial)."""
     parsed = parse_query(query if isinstance(query, str) else "")
     empty = Facets([], [], [])
     if parsed.is_empty:
         return empty
     backend = _backend()
+    search_filters = SearchFilters(**filters)
     matches, params = backend.matches(parsed)
-    where, where_params = SearchFilters(**filters).where()
-    ids_sql = f"SELECT a.id FROM {matches}{where}"
-    all_params = params + where_params
+    where, where_params = search_filters.where()
+    all_params = [*params, *where_params]
     year = (
         "CAST(strftime('%%Y', a.published_at) AS INTEGER)"
         if connection.vendor == "sqlite"
@@ -185,22 +235,29 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
     )
     try:
         with _guard(), connection.cursor() as cursor:
+            total = _count(cursor, backend, parsed, search_filters, matches, params)
+            if not total:
+                return empty
+            floor, floor_params = _window_floor(cursor, backend, matches, where, all_params, total, RANK_WINDOW)
+            scope = f"{matches}{where}{floor}"
+            scope_params = [*all_params, *floor_params]
             cursor.execute(
                 "SELECT m.entity_id, count(DISTINCT m.article_id) AS n FROM articles_mention m"
-                f" WHERE m.article_id IN ({ids_sql}) GROUP BY m.entity_id ORDER BY n DESC, m.entity_id LIMIT %s",
-                [*all_params, size],
+                f" WHERE m.article_id IN (SELECT a.id FROM {scope}) GROUP BY m.entity_id"
+                " ORDER BY n DESC, m.entity_id LIMIT %s",
+                [*scope_params, size],
             )
             entity_counts = cursor.fetchall()
             cursor.execute(
-                f"SELECT a.source_id, count(*) AS n FROM {matches}{where} AND a.source_id IS NOT NULL"
+                f"SELECT a.source_id, count(*) AS n FROM {scope} AND a.source_id IS NOT NULL"
                 " GROUP BY a.source_id ORDER BY n DESC, a.source_id LIMIT %s",
-                [*all_params, size],
+                [*scope_params, size],
             )
             source_counts = cursor.fetchall()
             cursor.execute(
-                f"SELECT {year} AS y, count(*) AS n FROM {matches}{where} AND a.published_at IS NOT NULL"
+                f"SELECT {year} AS y, count(*) AS n FROM {scope} AND a.published_at IS NOT NULL"
                 " GROUP BY y ORDER BY y DESC",
-                all_params,
+                scope_params,
             )
             year_counts = cursor.fetchall()
     except DatabaseError:
@@ -212,4 +269,5 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
         entities=[(entities[e], n) for e, n in entity_counts if e in entities],
         sources=[(sources[s], n) for s, n in source_counts if s in sources],
         years=[(int(y), n) for y, n in year_counts if y is not None],
+        partial=bool(floor),
     )

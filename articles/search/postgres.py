@@ -18,7 +18,10 @@ def tsquery(query: ParsedQuery) -> tuple[str, list]:
 
 
 class PostgresBackend:
+    id_column = "d.article_id"
+
     def matches(self, query: ParsedQuery) -> tuple[str, list]:
+        """FROM/WHERE that select matching articles as `a`, their documents as `d`."""
         expression, params = tsquery(query)
         sql = (
             f"articles_searchdocument d CROSS JOIN (SELECT {expression} AS q) AS q"
@@ -26,6 +29,13 @@ class PostgresBackend:
             " WHERE d.vector @@ q.q"
         )
         return sql, params
+
+    def count(self, query: ParsedQuery, among: str = "", among_params: list | None = None) -> tuple[str, list]:
+        expression, params = tsquery(query)
+        sql = f"SELECT count(*) FROM articles_searchdocument d WHERE d.vector @@ {expression}"
+        if among:
+            sql += f" AND d.article_id IN ({among})"
+        return sql, [*params, *(among_params or [])]
 
     def score_expression(self) -> str:
         return "ts_rank_cd(d.vector, q.q)"

@@ -7,7 +7,9 @@ terms, and PostgreSQL's ts_headline cannot segment Japanese).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -15,17 +17,37 @@ from django.utils.safestring import SafeString, mark_safe
 WINDOW = 120  # characters of context in a snippet
 
 
-def match_spans(
-    terms: Sequence[str], offsets: Sequence[tuple[int, int]], wanted: Iterable[str]
-) -> list[tuple[int, int]]:
-    """Character spans of the terms in `wanted`, without overlaps (a word beats its parts)."""
-    wanted = set(wanted)
+def match_spans(terms: str, offsets: bytes, wanted: Iterable[str], *, per_term: int = 12) -> list[tuple[int, int]]:
+    """Character spans of the `wanted` terms (at most `per_term` occurrences each) in the
+    original text, without overlaps (a word beats its parts).
+
+    `terms` is the indexed field (space-separated terms) and `offsets` its encoded spans;
+    occurrences are found with str.find and numbered by counting the spaces before them,
+    so that no Python loop walks the whole field."""
+    padded = f" {terms} "
+    positions: set[int] = set()
+    for term in wanted:
+        needle = f" {term} "
+        found = padded.find(needle)
+        for _ in range(per_term):
+            if found < 0:
+                break
+            positions.add(padded.count(" ", 0, found))
+            found = padded.find(needle, found + 1)
+    if not positions:
+        return []
+    values = array("H")
+    values.frombytes(bytes(offsets))
+    starts = list(accumulate(values[0::2]))
+    lengths = values[1::2]
     spans: list[tuple[int, int]] = []
-    for term, span in zip(terms, offsets, strict=False):
-        if term in wanted:
-            if spans and span[0] < spans[-1][1]:
-                continue
-            spans.append(span)
+    for index in sorted(positions):
+        if index >= len(starts):
+            break
+        start = starts[index]
+        if spans and start < spans[-1][1]:
+            continue
+        spans.append((start, start + lengths[index]))
     return spans
 
 

@@ -142,3 +142,25 @@ def test_hostile_queries_are_safe(search_articles, query, caplog):
 def test_random_strings_never_raise(search_articles, query):
     page = search(query)
     assert page.total == 0 or page.hits
+
+
+def test_common_words_rank_the_newest_matches_and_count_them_all(search_articles, monkeypatch):
+    from articles.search import engine
+
+    monkeypatch.setattr(engine, "RANK_WINDOW", 2)
+    newest = sorted(a.pk for a in search_articles.values() if "東京" in a.body)[-2:]
+    page = search("東京", limit=1)
+    assert page.total == 3
+    assert page.hits[0].article.pk in newest
+    assert search_facets("東京").partial
+    # a page deeper than the window widens it
+    assert len(search("東京", limit=2, offset=1).hits) == 2
+
+
+def test_counts_leave_out_drafts_and_follow_filters(search_articles):
+    article = search_articles["https://example.jp/8"]
+    curation.article_set_status(articles=[article], status="draft")
+    assert search("東京").total == 2
+    assert search("東京", status="draft").total == 1
+    assert search("東京", status=None).total == 3
+    assert search("東京", language="ja").total == 2
