@@ -14,7 +14,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
+from itertools import accumulate
+from operator import sub
 
 from .analysis import Token, analyse
 
@@ -39,15 +40,15 @@ def index_field(text: str, tokens: Sequence[Token] | None = None) -> IndexedFiel
         return EMPTY
     if tokens is None:
         tokens = analyse(text)
-    flat = [(term, token.start + start, end - start) for token in tokens for term, start, end in token.terms]
-    starts = [start for _, start, _ in flat]
-    deltas = [start - previous for previous, start in zip([0, *starts], starts, strict=False)]
-    lengths = [length for _, _, length in flat]
-    if flat and (max(deltas) > _MAX or max(lengths) > _MAX):  # absurd gaps: clamp, do not fail
-        deltas = [min(d, _MAX) for d in deltas]
-        lengths = [min(n, _MAX) for n in lengths]
-    values = array("H", chain.from_iterable(zip(deltas, lengths, strict=True)))
-    return IndexedField(" ".join(term for term, _, _ in flat), values.tobytes())
+    starts = [token.start + start for token in tokens for _, start, _ in token.terms]
+    values = [0] * (2 * len(starts))  # (start delta, length) pairs, flattened
+    values[0::2] = map(sub, starts, [0, *starts])
+    values[1::2] = [end - start for token in tokens for _, start, end in token.terms]
+    try:
+        offsets = array("H", values).tobytes()
+    except OverflowError:  # absurd gaps: clamp, do not fail
+        offsets = array("H", [min(v, _MAX) for v in values]).tobytes()
+    return IndexedField(" ".join([term for token in tokens for term, _, _ in token.terms]), offsets)
 
 
 def decode_offsets(blob: bytes) -> list[tuple[int, int]]:

@@ -1,0 +1,3 @@
+"""API URLs (placeholder until the REST API lands)."""
+
+urlpatterns: list = []
