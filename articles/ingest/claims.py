@@ -82,7 +82,12 @@ def find_claims(
 ) -> tuple[list[ParsedClaim], list[str]]:
     """Claims in `text` and the outlets they cite, in order of first citation."""
     # each kind of evidence is found once per text, then sliced per sentence
-    reporting = [t for t in tokens if _is_reporting(t)]
+    # reporting verbs, inline rather than a call per token; という (hearsay, or "called") is not
+    # somebody speaking, と言った is
+    reporting = [
+        t for t in tokens
+        if t.normalized in REPORTING and t.pos[0] in ("動詞", "名詞", "形状詞") and t.surface != "いう"
+    ]
     reporting_starts = [t.start for t in reporting]
     verb_starts = [t.start for t in tokens if t.pos[0] == "動詞"]
     mention_starts = [m.start for m in mentions]
@@ -146,15 +151,6 @@ def find_claims(
 def _paragraph_end(text: str, start: int) -> int:
     end = text.find("\n\n", start)
     return len(text) if end < 0 else end
-
-
-def _is_reporting(token: Token) -> bool:
-    # という (hearsay, or "called") is not somebody speaking; と言った is
-    return (
-        token.normalized in REPORTING
-        and token.pos[0] in ("動詞", "名詞", "形状詞")
-        and token.surface != "いう"
-    )
 
 
 def _outlet(

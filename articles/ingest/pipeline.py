@@ -7,7 +7,6 @@ terms, so an article is tokenised once on import.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from .terms import index_field
 from .types import Document, IngestError, ParsedArticle
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
-_SPACES = re.compile(r"\s+")
 
 
 def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | IngestError]:
@@ -49,7 +47,7 @@ def read_bytes(data: bytes, *, name: str = "") -> Iterator[Document | IngestErro
 
 def content_hash(document: Document) -> str:
     """What decides that two files hold the same article: title and body, folded."""
-    folded = _SPACES.sub(" ", fold(document.title + "\n" + document.body)).strip()
+    folded = " ".join(fold(document.title + "\n" + document.body).split())  # runs of spaces as one
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 from .types import DateRef, Quantity
@@ -20,7 +21,8 @@ _KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _LARGE_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
 
 _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
-_KANJI = r"[〇零一二三四五六七八九十百千壱弐参]+"
+_KANJI_DIGIT = "〇零一二三四五六七八九十百千壱弐参"
+_KANJI = rf"[{_KANJI_DIGIT}]+"
 _PART = rf"(?:{_ARABIC}|{_KANJI})"
 # 1兆2000億, 10 億, 3.5万, 二十: number parts each optionally followed by a large unit
 _AMOUNT = rf"{_PART}(?:\s?[万億兆](?:\s?{_PART}\s?[万億兆]?)*)?"
@@ -36,6 +38,7 @@ _CURRENCIES = {
     "人民元": "CNY", "元": "CNY", "ウォン": "KRW",
 }
 _COUNTERS = {"人": "people", "名": "people"}
+_PERCENT_SIGNS = ("%", "％", "パーセント")
 
 _MONEY = re.compile(
     _APPROX_BEFORE + rf"(?P<amount>{_AMOUNT})\s?(?P<unit>米ドル|ドル|円|ユーロ|ポンド|人民元|元|ウォン)"
@@ -47,6 +50,15 @@ _COUNT = re.compile(
 _PERCENT = re.compile(
     _APPROX_BEFORE + rf"(?P<amount>{_ARABIC}|{_KANJI})\s?(?P<unit>%|％|パーセント)" + _APPROX_AFTER
 )
+# where a money, count or percent match can begin: an approximation word, a space or a digit
+_QUANTITY_START = re.compile(rf"[{''.join(w[0] for w in _APPROXIMATE_BEFORE)}\s0-9０-９{_KANJI_DIGIT}]")
+# each pattern with the units it ends in: a text without any of them has no match to look for
+_QUANTITY_PATTERNS = (
+    ("money", _MONEY, tuple(_CURRENCIES)),
+    ("percent", _PERCENT, _PERCENT_SIGNS),
+    ("count", _COUNT, tuple(_COUNTERS)),
+)
+
 # words that end in a counter character without being a count (一名, 人名, 三人称 ...)
 _COUNT_FALSE_FRIENDS = re.compile(r"[一二三]人称|[0-9０-９]名義")
 
@@ -61,6 +73,17 @@ _DATE = re.compile(
     _YEAR + rf"(?:(?P<month>{_DIGITS12})月(?:(?P<day>{_DIGITS12})日)?)?"
     rf"|(?<![0-9０-９])(?P<month_only>{_DIGITS12})月(?:(?P<day_only>{_DIGITS12})日)?"
 )
+_DATE_START = re.compile(f"[{''.join(era[0] for era in _ERAS)}0-9０-９]")
+
+
+def _finditer(pattern: re.Pattern, text: str, starts: Sequence[int]) -> Iterator[re.Match]:
+    """pattern.finditer(text), trying only the `starts` (which must hold every place where a
+    match can begin): the regex engine tries these patterns slowly at every character."""
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)):
+            yield match
+            end = match.end()
 
 
 def _to_int_kanji(text: str) -> int | None:
@@ -117,8 +140,11 @@ def find_quantities(text: str) -> list[Quantity]:
     """Money, counts of people and percentages, with offsets into `text`."""
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in (("money", _MONEY), ("percent", _PERCENT), ("count", _COUNT)):
-        for match in pattern.finditer(text):
+    starts = [m.start() for m in _QUANTITY_START.finditer(text)]
+    for kind, pattern, units in _QUANTITY_PATTERNS:
+        if not any(unit in text for unit in units):
+            continue
+        for match in _finditer(pattern, text, starts):
             start, end = match.span()
             if any(s < end and start < e for s, e in taken):
                 continue
@@ -151,7 +177,7 @@ def find_quantities(text: str) -> list[Quantity]:
 def find_dates(text: str) -> list[DateRef]:
     """Calendar dates: 2024年9月5日, 2024年9月, 令和6年, 9月 (year unstated: XXXX-09)."""
     found: list[DateRef] = []
-    for match in _DATE.finditer(text):
+    for match in _finditer(_DATE, text, [m.start() for m in _DATE_START.finditer(text)]):
         year = None
         if match.group("era"):
             era_year = match.group("era_year")
