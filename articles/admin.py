@@ -425,13 +425,13 @@ class ArticleAdmin(CuratedAdmin):
     list_filter = ["status", "language", ("source", admin.RelatedOnlyFieldListFilter), "published_at"]
     list_select_related = ["source"]
     search_fields = ["title", "source_url"]
-    date_hierarchy = "published_at"
     readonly_fields = ["title", "slug", "source", "source_url", "language", "published_at", "subheadings",
                        "figures", "highlighted_body"]
     fields = ["title", "status", "slug", "source", "source_url", "language", "published_at", "subheadings",
               "figures", "highlighted_body"]
     inlines = [ClaimInline, MentionInline]
     actions = ["publish", "unpublish"]
+    ordering = ["-id"]  # newest imports first, straight from the primary key (no sort of the whole table)
     show_full_result_count = False
     change_list_template = "admin/articles/article/change_list.html"
 
