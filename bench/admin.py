@@ -30,7 +30,7 @@ def main() -> int:
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import override_settings
-    from django.urls import include, path
+    from django.urls import path
 
     from articles.models import Article, Claim, Entity
 
@@ -90,14 +90,18 @@ def main() -> int:
     print(f"{'changelist':28s} {'ours':>10s} {'naive':>10s}")
     from django.conf import settings
 
-    plain_static = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    plain_static = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     with override_settings(ROOT_URLCONF=urls, DEBUG=False, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False,
                            STORAGES=plain_static):
         for name, url in pages:
             ours = _best(client, f"/admin/{url}", args.rounds)
             naive_url = naive_paths.get(name, url)
             theirs = _best(client, f"/naive/{naive_url}", max(1, args.rounds // 2)) if naive_url else None
-            print(f"{name:28s} {ours:8.0f} ms " + (f"{theirs:8.0f} ms  ({theirs / ours:.1f}x)" if theirs else "       —"))
+            compared = f"{theirs:8.0f} ms  ({theirs / ours:.1f}x)" if theirs else "       —"
+            print(f"{name:28s} {ours:8.0f} ms {compared}")
     return 0
 
 
