@@ -1,8 +1,8 @@
 """The vendor-specific search index beside SearchDocument.
 
 SQLite: an FTS5 table reading its content from articles_searchdocument, kept in step by
-triggers. PostgreSQL: a generated tsvector column (config `simple`: the terms are already
-SudachiPy words) with per-field weights, and a GIN index.
+triggers. PostgreSQL: a table of tsvectors (config `simple`: the terms are already SudachiPy
+words) with per-field weights and a GIN index, kept in step by triggers.
 """
 
 from django.db import migrations
@@ -36,17 +36,45 @@ SQLITE_REVERSE = [
 ]
 
 POSTGRES = [
-    """ALTER TABLE articles_searchdocument ADD COLUMN vector tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple'::regconfig, title), 'A')
-        || setweight(to_tsvector('simple'::regconfig, headings), 'B')
-        || setweight(to_tsvector('simple'::regconfig, names), 'C')
-        || setweight(to_tsvector('simple'::regconfig, body), 'D')
-    ) STORED""",
-    "CREATE INDEX articles_searchdocument_vector ON articles_searchdocument USING gin (vector)",
+    # the vectors live in a narrow table of their own: counting matches then reads a few
+    # megabytes of row headers, not the search documents' text columns
+    """CREATE TABLE articles_searchvector (
+        article_id bigint PRIMARY KEY,
+        vector tsvector NOT NULL
+    )""",
+    "CREATE INDEX articles_searchvector_vector ON articles_searchvector USING gin (vector)",
+    """CREATE FUNCTION articles_searchvector_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            DELETE FROM articles_searchvector WHERE article_id = OLD.article_id;
+            RETURN NULL;
+        END IF;
+        INSERT INTO articles_searchvector (article_id, vector) VALUES (
+            NEW.article_id,
+            setweight(to_tsvector('simple'::regconfig, NEW.title), 'A')
+            || setweight(to_tsvector('simple'::regconfig, NEW.headings), 'B')
+            || setweight(to_tsvector('simple'::regconfig, NEW.names), 'C')
+            || setweight(to_tsvector('simple'::regconfig, NEW.body), 'D')
+        )
+        ON CONFLICT (article_id) DO UPDATE SET vector = EXCLUDED.vector;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER articles_searchvector_sync AFTER INSERT OR UPDATE OR DELETE ON articles_searchdocument
+        FOR EACH ROW EXECUTE FUNCTION articles_searchvector_sync()""",
+    """CREATE FUNCTION articles_searchvector_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        TRUNCATE articles_searchvector;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER articles_searchvector_truncate AFTER TRUNCATE ON articles_searchdocument
+        FOR EACH STATEMENT EXECUTE FUNCTION articles_searchvector_truncate()""",
 ]
 POSTGRES_REVERSE = [
-    "DROP INDEX IF EXISTS articles_searchdocument_vector",
-    "ALTER TABLE articles_searchdocument DROP COLUMN IF EXISTS vector",
+    "DROP TRIGGER IF EXISTS articles_searchvector_truncate ON articles_searchdocument",
+    "DROP TRIGGER IF EXISTS articles_searchvector_sync ON articles_searchdocument",
+    "DROP FUNCTION IF EXISTS articles_searchvector_truncate()",
+    "DROP FUNCTION IF EXISTS articles_searchvector_sync()",
+    "DROP TABLE IF EXISTS articles_searchvector",
 ]
 
 

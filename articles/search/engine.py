@@ -17,7 +17,6 @@ from .query import ParsedQuery, parse_query
 from .snippets import highlight, match_spans
 
 MAX_LIMIT = 100
-RANK_WINDOW = 1000
 logger = logging.getLogger(__name__)
 
 
@@ -98,12 +97,7 @@ class Facets:
     entities: list[tuple[Entity, int]]
     sources: list[tuple[Source, int]]
     years: list[tuple[int, int]]
-    partial: bool = False  # counted among the newest RANK_WINDOW matches only
-
-
-def _guard():
-    """A savepoint inside a transaction, so that a failed query does not poison it."""
-    return transaction.atomic() if connection.in_atomic_block else nullcontext()
+    partial: bool = False  # counted among the newest matches only (see search())
 
 
 def _backend():
@@ -117,8 +111,8 @@ def _backend():
 def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> SearchPage:
     """Articles matching every word of `query`, best first, with snippets.
 
-    Queries that match more than RANK_WINDOW articles (the common words) rank the best of
-    their newest RANK_WINDOW matches, so a page costs the same whatever the word."""
+    Queries that match more articles than the backend's rank_window (the common words) rank
+    the best of their newest rank_window matches, so a page costs the same whatever the word."""
     parsed = parse_query(query if isinstance(query, str) else "")
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
@@ -130,11 +124,11 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
     matches, params = backend.matches(parsed)
     where, where_params = search_filters.where()
     try:
-        with _guard(), connection.cursor() as cursor:
+        with backend.reading() as cursor:
             page.total = _count(cursor, backend, parsed, search_filters, matches, params)
             if not page.total or offset >= page.total:
                 return page
-            window = max(RANK_WINDOW, 2 * (offset + limit))
+            window = max(backend.rank_window, 2 * (offset + limit))
             floor, floor_params = _window_floor(cursor, backend, matches, where, [*params, *where_params],
                                                 page.total, window)
             cursor.execute(
@@ -218,7 +212,7 @@ def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit
 
 def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
     """Counts of the top entities, sources and years among the results (for very common
-    queries, among the newest RANK_WINDOW of them: see Facets.partial)."""
+    queries, among the newest rank_window of them: see Facets.partial)."""
     parsed = parse_query(query if isinstance(query, str) else "")
     empty = Facets([], [], [])
     if parsed.is_empty:
@@ -234,11 +228,12 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
         else "EXTRACT(YEAR FROM a.published_at AT TIME ZONE 'UTC')"
     )
     try:
-        with _guard(), connection.cursor() as cursor:
+        with backend.reading() as cursor:
             total = _count(cursor, backend, parsed, search_filters, matches, params)
             if not total:
                 return empty
-            floor, floor_params = _window_floor(cursor, backend, matches, where, all_params, total, RANK_WINDOW)
+            floor, floor_params = _window_floor(cursor, backend, matches, where, all_params, total,
+                                                backend.rank_window)
             scope = f"{matches}{where}{floor}"
             scope_params = [*all_params, *floor_params]
             cursor.execute(

@@ -3,6 +3,10 @@ triggers, created in migration 0002), ranked by bm25 with the title weighted hig
 
 from __future__ import annotations
 
+from contextlib import contextmanager, nullcontext
+
+from django.db import connection, transaction
+
 from .query import ParsedQuery
 
 # bm25 column weights: title, headings (subheadings and captions), body, entity names
@@ -24,6 +28,14 @@ def match_expression(query: ParsedQuery) -> str:
 class SqliteBackend:
     # the index's own id column: constraints on it let FTS5 seek instead of scanning
     id_column = "articles_fts.rowid"
+    rank_window = 1000  # bm25 reads positions from the index itself: cheap
+
+    @contextmanager
+    def reading(self):
+        # no transaction of our own (it would take SQLite's write lock); a savepoint inside
+        # someone else's, so that a failed query does not spoil it
+        with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+            yield cursor
 
     def matches(self, query: ParsedQuery) -> tuple[str, list]:
         """FROM/WHERE that select matching articles as `a`."""

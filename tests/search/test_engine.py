@@ -145,9 +145,10 @@ def test_random_strings_never_raise(search_articles, query):
 
 
 def test_common_words_rank_the_newest_matches_and_count_them_all(search_articles, monkeypatch):
-    from articles.search import engine
+    from articles.search import postgres, sqlite
 
-    monkeypatch.setattr(engine, "RANK_WINDOW", 2)
+    monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", 2)
+    monkeypatch.setattr(postgres.PostgresBackend, "rank_window", 2)
     newest = sorted(a.pk for a in search_articles.values() if "東京" in a.body)[-2:]
     page = search("東京", limit=1)
     assert page.total == 3
