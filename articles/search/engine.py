@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.utils.safestring import SafeString
 
 from articles.models import Article, Entity, SearchDocument, Source
