@@ -124,12 +124,11 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
     where, where_params = search_filters.where()
     try:
         with backend.reading() as cursor:
-            page.total = _count(cursor, backend, parsed, search_filters, matches, params)
+            window = max(backend.rank_window, 2 * (offset + limit))
+            page.total, floor_id = _count_and_floor(cursor, backend, parsed, search_filters, window)
             if not page.total or offset >= page.total:
                 return page
-            window = max(backend.rank_window, 2 * (offset + limit))
-            floor, floor_params = _window_floor(cursor, backend, matches, where, [*params, *where_params],
-                                                page.total, window)
+            floor, floor_params = (f" AND {backend.id_column} >= %s", [floor_id]) if floor_id else ("", [])
             cursor.execute(
                 f"SELECT a.id, {backend.score_expression()} AS score FROM {matches}{where}{floor}"
                 " ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
@@ -146,42 +145,38 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
     return page
 
 
-def _window_floor(cursor, backend, matches: str, where: str, params: list, total: int, window: int):
-    """A condition keeping the newest `window` matches (by id), or none if there are fewer."""
-    if total <= window:
-        return "", []
-    cursor.execute(
-        f"SELECT {backend.id_column} FROM {matches}{where} ORDER BY {backend.id_column} DESC LIMIT 1 OFFSET %s",
-        [*params, window - 1],
-    )
-    row = cursor.fetchone()
-    return (f" AND {backend.id_column} >= %s", [row[0]]) if row else ("", [])
+def _count_and_floor(cursor, backend, parsed: ParsedQuery, filters: SearchFilters, window: int):
+    """The number of matches, and the id of the `window`-th newest (None if there are fewer):
+    ranking looks no further back than that.
 
-
-def _count(cursor, backend, parsed: ParsedQuery, filters: SearchFilters, matches: str, params: list) -> int:
-    """The number of matches. Straight from the index when only the status filters: all
-    matches less the few that are not published; through the articles otherwise."""
+    Straight from the index when only the status filters (all matches, less the few that are
+    not published); through the articles when other filters apply."""
     if filters.only_status():
-        sql, count_params = backend.count(parsed)
-        cursor.execute(sql, count_params)
-        total = cursor.fetchone()[0]
-        if filters.status == Article.Status.PUBLISHED and total:
+        total, floor_id = backend.count_and_floor(cursor, parsed, window)
+        if total and filters.status == Article.Status.PUBLISHED:
             # the few that are not published, found through the status index
             others = [s for s in Article.Status.values if s != filters.status]
-            sql, count_params = backend.count(
-                parsed, f"SELECT id FROM articles_article WHERE status IN ({', '.join(['%s'] * len(others))})", others
-            )
-            cursor.execute(sql, count_params)
+            placeholders = ", ".join(["%s"] * len(others))
+            sql, params = backend.count(parsed, f"SELECT id FROM articles_article WHERE status IN ({placeholders})",
+                                        others)
+            cursor.execute(sql, params)
             total -= cursor.fetchone()[0]
-        elif filters.status and total:
-            sql, count_params = backend.count(parsed, "SELECT id FROM articles_article WHERE status = %s",
-                                              [filters.status])
-            cursor.execute(sql, count_params)
+        elif total and filters.status:
+            sql, params = backend.count(parsed, "SELECT id FROM articles_article WHERE status = %s", [filters.status])
+            cursor.execute(sql, params)
             total = cursor.fetchone()[0]
-        return total
+        return total, floor_id if total > window else None
+    matches, params = backend.matches(parsed)
     where, where_params = filters.where()
     cursor.execute(f"SELECT count(*) FROM {matches}{where}", [*params, *where_params])
-    return cursor.fetchone()[0]
+    total = cursor.fetchone()[0]
+    if total <= window:
+        return total, None
+    cursor.execute(
+        f"SELECT {backend.id_column} FROM {matches}{where} ORDER BY {backend.id_column} DESC LIMIT 1 OFFSET %s",
+        [*params, *where_params, window - 1],
+    )
+    return total, cursor.fetchone()[0]
 
 
 def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit]:
@@ -228,11 +223,10 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
     )
     try:
         with backend.reading() as cursor:
-            total = _count(cursor, backend, parsed, search_filters, matches, params)
+            total, floor_id = _count_and_floor(cursor, backend, parsed, search_filters, backend.rank_window)
             if not total:
                 return empty
-            floor, floor_params = _window_floor(cursor, backend, matches, where, all_params, total,
-                                                backend.rank_window)
+            floor, floor_params = (f" AND {backend.id_column} >= %s", [floor_id]) if floor_id else ("", [])
             scope = f"{matches}{where}{floor}"
             scope_params = [*all_params, *floor_params]
             cursor.execute(

@@ -28,11 +28,13 @@ class PostgresBackend:
 
     @contextmanager
     def reading(self):
-        """A cursor in a transaction where the planner always takes the GIN index: it cannot
-        know that checking a row means reading its vector back from TOAST, and a sequential
-        scan of 100,000 vectors takes a second."""
+        """A cursor in a transaction where the planner finds matches through the GIN index
+        only (bitmap scans). It cannot know that checking a row's vector means reading it back
+        from TOAST and decompressing it, so it would otherwise walk the table or the primary
+        key checking every vector: a second or more at 100,000 articles."""
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
             yield cursor
 
     def matches(self, query: ParsedQuery) -> tuple[str, list]:
@@ -51,6 +53,18 @@ class PostgresBackend:
         if among:
             sql += f" AND d.article_id IN ({among})"
         return sql, [*params, *(among_params or [])]
+
+    def count_and_floor(self, cursor, query: ParsedQuery, window: int) -> tuple[int, int | None]:
+        """All matches (any status), and the id of the `window`-th newest, in one pass over the
+        index (a phrase rechecks positions, which is the costly part: do it once)."""
+        expression, params = tsquery(query)
+        cursor.execute(
+            "SELECT count(*), min(id) FILTER (WHERE newest <= %s) FROM ("
+            " SELECT d.article_id AS id, row_number() OVER (ORDER BY d.article_id DESC) AS newest"
+            f" FROM articles_searchvector d WHERE d.vector @@ {expression}) AS matches",
+            [window, *params],
+        )
+        return cursor.fetchone()
 
     def score_expression(self) -> str:
         return "ts_rank_cd(d.vector, q.q)"

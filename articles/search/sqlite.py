@@ -52,6 +52,19 @@ class SqliteBackend:
             sql += f" AND articles_fts.rowid IN ({among})"
         return sql, [match_expression(query), *(among_params or [])]
 
+    def count_and_floor(self, cursor, query: ParsedQuery, window: int) -> tuple[int, int | None]:
+        """All matches (any status), and the id of the `window`-th newest, from the index alone."""
+        expression = match_expression(query)
+        cursor.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH %s", [expression])
+        total = cursor.fetchone()[0]
+        if total <= window:
+            return total, None
+        cursor.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+            [expression, window - 1],
+        )
+        return total, cursor.fetchone()[0]
+
     def score_expression(self) -> str:
         weights = ", ".join(str(w) for w in WEIGHTS)
         return f"-bm25(articles_fts, {weights})"  # bm25 is lower-is-better; scores are higher-is-better
