@@ -36,6 +36,7 @@ class Token(NamedTuple):
     # offsets RELATIVE to the token's start (shared between tokens of the same word)
     terms: tuple[tuple[str, int, int], ...]
     key: str  # the word's share of a name key: fold(normalized), "" for symbols and spaces
+    flags: int  # entities.word_flags(): what entity extraction asks of the word
 
 
 # Characters NFKC leaves as they are and that never combine with the character before them
@@ -47,6 +48,8 @@ _NFKC_UNSTABLE = re.compile(f"[^{_NFKC_STABLE}]+")
 
 def fold(text: str) -> str:
     """The matching form of a word: NFKC then casefold (ＣＥＯ, CEO and ceo fold together)."""
+    if len(text) < 64:  # a word: cutting it up would cost more than it saves
+        return unicodedata.normalize("NFKC", text).casefold()
     pieces = []
     done = 0
     for run in _NFKC_UNSTABLE.finditer(text):
@@ -82,12 +85,14 @@ class _Analyser:
         dictionary = _get_dictionary()
         self.tokenizer = dictionary.tokenizer(mode=SplitMode.C)
         self.pos_of = lru_cache(maxsize=None)(dictionary.pos_of)
+        from .entities import word_flags  # here: entities imports this module
+
+        self.word_flags = word_flags
         self.words: dict[tuple[int, str], tuple] = {}
         self.morphemes = None
 
     def word(self, morpheme, surface: str) -> tuple:
-        """(pos, normalized form, is OOV, search terms with offsets relative to the word, name
-        key part): the Token fields that depend on the word alone."""
+        """The Token fields after the offsets, which depend on the word alone."""
         pos = self.pos_of(morpheme.part_of_speech_id())
         normalized = morpheme.normalized_form()
         oov = morpheme.is_oov()
@@ -101,7 +106,7 @@ class _Analyser:
             if len(parts) > 1:
                 base = morpheme.begin()
                 terms += tuple((_term(p.normalized_form()), p.begin() - base, p.end() - base) for p in parts)
-        word = (pos, normalized, oov, terms, key)
+        word = (pos, normalized, oov, terms, key, self.word_flags(surface, pos, oov, terms))
         if len(self.words) < self.MAX_CACHED_WORDS:
             self.words[morpheme.word_id(), surface] = word
         return word

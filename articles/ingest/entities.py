@@ -171,8 +171,8 @@ def _vote(votes: Counter) -> str:
     return next(k for k in KIND_ORDER if votes.get(k) == best)
 
 
-# Per-token facts, computed once per distinct word (surface, part of speech, oov) rather than
-# once per predicate call: span finding asks them of every token, several times over.
+# Per-token facts, worked out once per dictionary word by the analysis (Token.flags, from
+# word_flags) rather than once per predicate call: span finding asks them of every token.
 _NAMEISH = 1 << 0  # a proper noun, or an unknown katakana or Latin word of 2+ chars
 _LATIN_TEXT = 1 << 1  # the surface is a Latin word, whatever its part of speech
 _LATIN_NOUN = 1 << 2  # a Latin noun
@@ -183,16 +183,14 @@ _KANJI_TEXT = 1 << 6  # the surface is all kanji
 _SYMBOL = 1 << 7  # 補助記号 or 空白
 _JOINER = 1 << 8  # ・ ＝ between the words of one name
 _COMPOUND_PART = 1 << 9  # a noun or a noun suffix: can continue a noun compound
-_COMMON_NOUN = 1 << 10  # 普通名詞: may name a ministry, depending on its parts
-# a name word, a katakana word or a capitalised Latin word can open a span; so can a ministry,
-# which depends on the token's parts rather than its word and so is no cached flag
-_CAN_START = _NAMEISH | _KATAKANA_NOUN | _LATIN_START
-
-_FLAG_CACHE: dict[tuple[str, tuple[str, ...], bool], int] = {}
-_FLAG_CACHE_SIZE = 200_000
+_MINISTRY = 1 << 10  # a common noun compound naming a ministry or agency (経済産業省, 気象庁)
+# a name word, a katakana word, a capitalised Latin word or a ministry can open a span
+_CAN_START = _NAMEISH | _KATAKANA_NOUN | _LATIN_START | _MINISTRY
+_MINISTRY_OPENERS = _words("同 各 本 当 両 全 他 旧 新 前 元 省 庁")
 
 
-def _word_flags(surface: str, pos: tuple[str, ...], oov: bool) -> int:
+def word_flags(surface: str, pos: tuple[str, ...], oov: bool, terms: tuple[tuple[str, int, int], ...]) -> int:
+    """The facts above about one word (Token.flags), from the Token fields it has already."""
     noun = pos[0] == "名詞"
     latin_text = bool(_LATIN.match(surface))
     flags = 0
@@ -222,34 +220,14 @@ def _word_flags(surface: str, pos: tuple[str, ...], oov: bool) -> int:
         flags |= _SYMBOL
     if surface in _JOINERS:
         flags |= _JOINER
-    if pos[1] == "普通名詞":
-        flags |= _COMMON_NOUN
+    if (
+        pos[1] == "普通名詞"
+        and len(terms) > 2
+        and terms[-1][0] in ("省", "庁")
+        and terms[1][0] not in _MINISTRY_OPENERS
+    ):
+        flags |= _MINISTRY
     return flags
-
-
-def _token_flags(tokens: Sequence[Token]) -> list[int]:
-    if len(_FLAG_CACHE) > _FLAG_CACHE_SIZE:
-        _FLAG_CACHE.clear()
-    # a plain dict look-up per token; only the words not seen before are worked out
-    get = _FLAG_CACHE.get
-    flags = [get((t.surface, t.pos, t.oov)) for t in tokens]
-    if None in flags:
-        for k, f in enumerate(flags):
-            if f is None:
-                word = (tokens[k].surface, tokens[k].pos, tokens[k].oov)
-                flags[k] = _FLAG_CACHE[word] = _word_flags(*word)
-    return flags
-
-
-def _openers(tokens: Sequence[Token], flags: list[int]) -> list[int]:
-    """The tokens that can open a span: a name word, a katakana word, a capitalised Latin word
-    or a ministry (only a common noun of three parts or more can be one)."""
-    return [
-        k
-        for k, f in enumerate(flags)
-        if f & _CAN_START
-        or (f & _COMMON_NOUN and len(tokens[k].terms) > 2 and _is_ministry(tokens[k]))
-    ]
 
 
 def _head_kind(token: Token) -> str | None:
@@ -277,9 +255,9 @@ def find_entity_spans(tokens: Sequence[Token], text: str) -> list[EntitySpan]:
     spans: list[EntitySpan] = []
     skipped = _addresses(text)
     skipped_starts = [a for a, _ in skipped]
-    flags = _token_flags(tokens)
+    flags = [t.flags for t in tokens]
     resume = 0  # tokens before this index belong to a span already tried
-    for i in _openers(tokens, flags):
+    for i in [k for k, f in enumerate(flags) if f & _CAN_START]:
         if i < resume:
             continue
         f = flags[i]
@@ -290,7 +268,7 @@ def find_entity_spans(tokens: Sequence[Token], text: str) -> list[EntitySpan]:
                 continue
         if not (
             f & _NAMEISH
-            or _is_ministry(tokens[i])
+            or f & _MINISTRY
             or (f & _KATAKANA_NOUN and _starts_katakana_chain(tokens, flags, i))
             or (f & _LATIN_START and _starts_latin_run(tokens, flags, i))
         ):
@@ -315,19 +293,6 @@ def _addresses(text: str) -> list[tuple[int, int]]:
 def _used_as_adjective(tokens: Sequence[Token], j: int) -> bool:
     """アットホームな雰囲気: a word the dictionary calls a name, used as an adjective."""
     return j < len(tokens) and tokens[j].surface == "な" and tokens[j].pos[0] == "助動詞"
-
-
-_MINISTRY_OPENERS = _words("同 各 本 当 両 全 他 旧 新 前 元 省 庁")
-
-
-def _is_ministry(token: Token) -> bool:
-    """経済産業省, 気象庁: a common noun compound naming a ministry or agency."""
-    return (
-        token.pos[1] == "普通名詞"
-        and len(token.terms) > 2
-        and token.terms[-1][0] in ("省", "庁")
-        and token.terms[1][0] not in _MINISTRY_OPENERS
-    )
 
 
 def _starts_katakana_chain(tokens: Sequence[Token], flags: list[int], i: int) -> bool:
@@ -368,7 +333,7 @@ def _joins(tokens: Sequence[Token], flags: list[int], left: int, right: int) -> 
 def _span_end(tokens: Sequence[Token], flags: list[int], i: int) -> int:
     """Extend a name from token i over further name words, ・ joins and Latin spaces."""
     n = len(tokens)
-    if _is_ministry(tokens[i]):
+    if flags[i] & _MINISTRY:
         return i + 1
     j = _latin_run_end(tokens, flags, i) if flags[i] & _LATIN_NOUN else i + 1
     while j < n:
