@@ -29,6 +29,7 @@ REPORTING = frozenset(
         "見通し 見込む 明かす 打ち明ける 告白 訴える 呼び掛ける"
     ).split()
 )
+_QUOTATION = re.compile(r"「[^」]+」\s*(?:と|って)")
 _QUOTATIVE = re.compile(r"(?:」|だ|である|ない|た|る|い)?と(?:し|も)?(?:て)?$")
 _OUTLET_CUE = re.compile(r"(?:の)?(?:報道|記事|調査|分析)?(?:によると|によれば|が報じ|は報じ|が伝え|は伝え)")
 _SUBJECT_MARK = re.compile(r"^(?:氏|さん|様|容疑者|被告|社長|会長|CEO|代表|首相|大統領|知事|広報担当)?(?:は|が|も)")
@@ -119,7 +120,8 @@ def find_claims(
         quantities = all_quantities[bisect_left(quantity_starts, start) : bisect_left(quantity_starts, end)]
         dates = all_dates[bisect_left(date_starts, start) : bisect_left(date_starts, end)]
         verbs = reporting[bisect_left(reporting_starts, start) : bisect_left(reporting_starts, end)]
-        has_quote = "「" in sentence and "」" in sentence
+        # 「」 also marks titles and emphasis: only a quotation followed by と is somebody's words
+        has_quote = _QUOTATION.search(sentence) is not None
         entity_ids = list(dict.fromkeys(m.entity for m in sentence_mentions))
         related = len(entity_ids) >= 2 and bisect_left(verb_starts, start) < bisect_left(verb_starts, end)
         if not (quantities or dates or verbs or has_quote or related or outlet):
