@@ -4,7 +4,7 @@ DATABASE_URL          default: a SQLite file in the project (db.sqlite3)
 DJANGO_SECRET_KEY     required unless DJANGO_DEBUG is on
 DJANGO_DEBUG          "1", "true" or "yes" turns debug on; off otherwise
 DJANGO_ALLOWED_HOSTS  comma-separated; default localhost names
-ARCHIVE_MAX_IMPORT_BYTES, API_THROTTLE_ANON, API_THROTTLE_USER: limits, see below
+ARCHIVE_MAX_IMPORT_BYTES, API_THROTTLE_ANON, API_THROTTLE_USER, API_NUM_PROXIES: limits, see below
 """
 
 import os
@@ -104,7 +104,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_SQLITE_NAME", "")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -166,13 +165,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.IdCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "articles.api.throttling.AnonRateThrottle",
+        "articles.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
     },
+    # proxies in front of the server whose X-Forwarded-For entries to trust (0: the client address)
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -188,6 +189,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "articles.models.Article.Status",
+        "ClaimStatusEnum": "articles.models.Claim.Status",
+        "ClaimKindEnum": "articles.models.Claim.Kind",
+        "EntityKindEnum": "articles.models.Entity.Kind",
+        "SourceKindEnum": "articles.models.Source.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.api.schema.document_errors",
+    ],
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

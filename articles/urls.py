@@ -1,14 +1,29 @@
-"""Public site URLs (placeholder until the reader website lands)."""
+"""Public site URLs: pages, feeds, sitemap.xml and robots.txt (no language prefix: the
+language comes from the archive_language cookie or Accept-Language)."""
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
-from django.views.generic import RedirectView
+
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
-    path("articles/<str:slug>/", RedirectView.as_view(url="/admin/"), name="article"),
-    path("entities/<int:pk>/", RedirectView.as_view(url="/admin/"), name="entity"),
-    path("sources/<int:pk>/", RedirectView.as_view(url="/admin/"), name="source"),
-    path("claims/<int:pk>/", RedirectView.as_view(url="/admin/"), name="claim"),
+    path("", views.home, name="home"),
+    path("search/", views.search_page, name="search"),
+    path("articles/<str:slug>/", views.article, name="article"),
+    path("entities/<int:pk>/", views.entity, name="entity"),
+    path("sources/<int:pk>/", views.source, name="source"),
+    path("claims/<int:pk>/", views.claim, name="claim"),
+    path("feeds/latest/rss/", feeds.LatestArticlesFeed(), name="latest_feed_rss"),
+    path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="latest_feed_atom"),
+    path("feeds/entities/<int:pk>/rss/", feeds.EntityArticlesFeed(), name="entity_feed_rss"),
+    path("feeds/entities/<int:pk>/atom/", feeds.EntityArticlesAtomFeed(), name="entity_feed_atom"),
+    path("feeds/sources/<int:pk>/rss/", feeds.SourceArticlesFeed(), name="source_feed_rss"),
+    path("feeds/sources/<int:pk>/atom/", feeds.SourceArticlesAtomFeed(), name="source_feed_atom"),
+    path("sitemap.xml", sitemap_views.index,
+         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

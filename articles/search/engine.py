@@ -198,7 +198,7 @@ def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit
                 article=article,
                 score=float(score),
                 snippet=highlight(article.body, body_spans),
-                title_html=highlight(article.title, title_spans, window=len(article.title) + 1),
+                title_html=highlight(article.title, title_spans, whole=True),
             )
         )
     return hits

@@ -51,24 +51,26 @@ def match_spans(terms: str, offsets: bytes, wanted: Iterable[str], *, per_term: 
     return spans
 
 
-def highlight(text: str, spans: Sequence[tuple[int, int]], *, window: int = WINDOW) -> SafeString:
-    """The part of `text` with the most matches within `window` characters, escaped, marked."""
-    if not spans:
-        cut = text[:window]
-        return mark_safe(escape(cut) + ("…" if len(text) > window else ""))
-    best, best_count = 0, 0
-    right = 0
-    for left, (start, _) in enumerate(spans):
-        while right < len(spans) and spans[right][1] - start <= window:
-            right += 1
-        if right - left > best_count:
-            best, best_count = left, right - left
-    first = spans[best][0]
-    start = max(0, first - window // 4)
-    end = min(len(text), start + window)
+def highlight(text: str, spans: Sequence[tuple[int, int]], *, window: int = WINDOW, whole: bool = False) -> SafeString:
+    """The part of `text` with the most matches within `window` characters, escaped, marked;
+    all of it when `whole` (titles)."""
+    if whole:
+        start, end, chosen = 0, len(text), spans
+    elif not spans:
+        start, end, chosen = 0, min(len(text), window), []
+    else:
+        best, best_count, right = 0, 0, 0
+        for left, (span_start, _) in enumerate(spans):
+            while right < len(spans) and spans[right][1] - span_start <= window:
+                right += 1
+            if right - left > best_count:
+                best, best_count = left, right - left
+        start = max(0, spans[best][0] - window // 4)
+        end = min(len(text), start + window)
+        chosen = spans[best : best + best_count]
     parts = ["…" if start > 0 else ""]
     cursor = start
-    for span_start, span_end in spans[best : best + best_count]:
+    for span_start, span_end in chosen:
         if span_end > end:
             break
         parts.append(escape(text[cursor:span_start]))

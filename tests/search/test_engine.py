@@ -62,6 +62,13 @@ def test_snippets_are_escaped_with_marks_on_the_original_text(search_articles):
     assert "<mark>ｻﾞｯｶｰﾊﾞｰｸﾞ</mark>" in hit.snippet  # the original text, not the folded term
 
 
+def test_titles_are_whole_with_their_matches_marked(search_articles):
+    [hit] = search("人材").hits
+    assert hit.title_html == "メタの<mark>人材</mark>獲得"
+    [hit] = search("会見").hits
+    assert hit.title_html == "東京都知事が<mark>会見</mark>"
+
+
 def test_drafts_are_not_found_unless_asked(search_articles):
     article = search_articles["https://example.jp/2"]
     curation.article_set_status(articles=[article], status="draft")

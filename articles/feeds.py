@@ -1,0 +1,143 @@
+"""RSS 2.0 and Atom feeds of published articles: the latest, per entity, per source.
+
+    /feeds/latest/rss/   /feeds/entities/7/atom/   /feeds/sources/1/rss/
+
+Only published articles appear (see selectors). Titles and descriptions are escaped once
+more than the XML needs, because feed readers take both as HTML: a title holding `<script>`
+shows as that text. A merged entity's or source's feed redirects to the survivor's.
+"""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from . import selectors
+
+ITEMS = 30
+EXCERPT_CHARS = 200
+
+
+class _Merged(Exception):
+    def __init__(self, url: str):
+        self.url = url
+
+
+class ArticleFeed(Feed):
+    """What every article feed shares: the items' fields."""
+
+    feed_type = Rss201rev2Feed
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except _Merged as merged:
+            return HttpResponsePermanentRedirect(merged.url)
+
+    def item_title(self, article):
+        return escape(article.title)
+
+    def item_description(self, article):
+        return escape(Truncator(article.body).chars(EXCERPT_CHARS))
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return article.source.name if article.source else None
+
+    def item_guid(self, article):
+        return f"article-{article.pk}"
+
+    item_guid_is_permalink = False
+
+
+class LatestArticlesFeed(ArticleFeed):
+    link = reverse_lazy("articles:home")
+
+    def title(self):
+        return _("News archive: latest articles")
+
+    def description(self):
+        return _("The newest articles in the news archive.")
+
+    subtitle = description
+
+    def items(self):
+        return selectors.published_articles().order_by("-published_at", "-id")[:ITEMS]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+
+class EntityArticlesFeed(ArticleFeed):
+    feed_url_name = "articles:entity_feed_rss"
+
+    def get_object(self, request, pk):
+        entity = selectors.entity_for_reader(pk)
+        if entity is None:
+            raise Http404
+        if entity.merged_into_id:
+            raise _Merged(reverse(self.feed_url_name, args=[entity.merged_into_id]))
+        return entity
+
+    def title(self, entity):
+        return _("News archive: articles naming %(name)s") % {"name": entity.name}
+
+    def description(self, entity):
+        return _("The newest articles that name %(name)s.") % {"name": entity.name}
+
+    subtitle = description
+
+    def link(self, entity):
+        return entity.get_absolute_url()
+
+    def items(self, entity):
+        count = selectors.entity_article_count(entity)
+        return selectors.entity_articles(entity, count=count).defer(None)[:ITEMS]
+
+
+class EntityArticlesAtomFeed(EntityArticlesFeed):
+    feed_type = Atom1Feed
+    feed_url_name = "articles:entity_feed_atom"
+
+
+class SourceArticlesFeed(ArticleFeed):
+    feed_url_name = "articles:source_feed_rss"
+
+    def get_object(self, request, pk):
+        source = selectors.source_for_reader(pk)
+        if source is None:
+            raise Http404
+        if source.merged_into_id:
+            raise _Merged(reverse(self.feed_url_name, args=[source.merged_into_id]))
+        return source
+
+    def title(self, source):
+        return _("News archive: articles from %(name)s") % {"name": source.name}
+
+    def description(self, source):
+        return _("The newest articles from %(name)s.") % {"name": source.name}
+
+    subtitle = description
+
+    def link(self, source):
+        return source.get_absolute_url()
+
+    def items(self, source):
+        count = selectors.source_article_count(source)
+        return selectors.source_articles(source, count=count).defer(None)[:ITEMS]
+
+
+class SourceArticlesAtomFeed(SourceArticlesFeed):
+    feed_type = Atom1Feed
+    feed_url_name = "articles:source_feed_atom"

@@ -1,0 +1,134 @@
+"""The public reader website: home, search, article, entity, source and claim pages.
+
+Views are thin: reads come from `selectors` (a fixed number of queries per page, pinned in
+tests/test_site.py), markup from the templates and `templatetags/reader.py`. Every page is
+usable without JavaScript and sends a Content-Security-Policy that allows no script at all.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Entity
+from articles.search.query import MAX_QUERY_CHARS
+
+from . import selectors
+
+# No script runs on these pages (JSON-LD blocks are data, not scripts); styles come from our
+# own stylesheet; forms post to this site only (the language switch).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+MAX_ID = 2**63 - 1  # larger ids are a form error rather than a database overflow
+
+
+def content_security_policy(view):
+    @wraps(view)
+    def with_policy(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+    return with_policy
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the archive"), required=False, max_length=MAX_QUERY_CHARS)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", ""), *Entity.Kind.choices])
+    entity = forms.IntegerField(label=_("Entity"), required=False, min_value=1, max_value=MAX_ID)
+    source = forms.IntegerField(label=_("Source"), required=False, min_value=1, max_value=MAX_ID)
+    # a span of years that dates can hold whatever the time zone
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1000, max_value=2999)
+
+    def filters(self) -> selectors.SiteFilters:
+        data = self.cleaned_data
+        return selectors.SiteFilters(
+            entity_kind=data["kind"] or None, entity=data["entity"], source=data["source"], year=data["year"]
+        )
+
+
+@content_security_policy
+def home(request):
+    return render(request, "articles/home.html", {
+        "latest": selectors.latest_articles(),
+        "entities": selectors.most_mentioned_entities(),
+        "claims": selectors.recently_verified_claims(),
+    })
+
+
+@content_security_policy
+def search_page(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "articles/search.html", {"form": form}, status=400)
+    query = form.cleaned_data["q"]
+    results = None
+    if query:
+        results = selectors.site_search(query=query, filters=form.filters(), page_number=request.GET.get("page"))
+    return render(request, "articles/search.html", {
+        "form": form, "query": query, "search": results, "kinds": Entity.Kind.choices,
+    })
+
+
+@content_security_policy
+def article(request, slug):
+    detail = selectors.article_detail(slug)
+    if detail is None:
+        raise Http404
+    return render(request, "articles/article_detail.html", {"detail": detail, "article": detail.article})
+
+
+@content_security_policy
+def entity(request, pk):
+    entity = selectors.entity_for_reader(pk)
+    if entity is None:
+        raise Http404
+    if entity.merged_into_id:
+        return redirect("articles:entity", entity.merged_into_id, permanent=True)
+    count = selectors.entity_article_count(entity)
+    return render(request, "articles/entity_detail.html", {
+        "entity": entity,
+        "articles": selectors.paginate(
+            selectors.entity_articles(entity, count=count), request.GET.get("page"), count=count
+        ),
+        "claims": selectors.paginate(selectors.entity_claims(entity), request.GET.get("claims_page")),
+        "co_mentioned": selectors.co_mentioned_entities(entity),
+    })
+
+
+@content_security_policy
+def source(request, pk):
+    source = selectors.source_for_reader(pk)
+    if source is None:
+        raise Http404
+    if source.merged_into_id:
+        return redirect("articles:source", source.merged_into_id, permanent=True)
+    count = selectors.source_article_count(source)
+    return render(request, "articles/source_detail.html", {
+        "source": source,
+        "articles": selectors.paginate(
+            selectors.source_articles(source, count=count), request.GET.get("page"), count=count
+        ),
+        "citing": selectors.paginate(selectors.articles_citing(source), request.GET.get("cited_page")),
+        "claims": selectors.paginate(selectors.source_claims(source), request.GET.get("claims_page")),
+    })
+
+
+@content_security_policy
+def claim(request, pk):
+    detail = selectors.claim_detail(pk)
+    if detail is None:
+        raise Http404
+    return render(request, "articles/claim_detail.html", {"detail": detail, "claim": detail.claim})
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("articles:sitemap"))
+    return render(request, "robots.txt", {"sitemap": sitemap}, content_type="text/plain; charset=utf-8")
