@@ -1,0 +1,69 @@
+"""Every API error as JSON, with its status and a message a person can act on:
+
+    {"status": 400, "code": "invalid", "message": "page_size: Must be 1 to 1000.",
+     "fields": {"page_size": ["Must be 1 to 1000."]}}
+
+`fields` comes with validation errors only. Django's ValidationError (raised by the services)
+becomes a 400 like DRF's; anything unexpected is logged and answered with a JSON 500.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
+GENERAL = "non_field_errors"
+
+
+def _messages(detail, prefix: str = "") -> list[str]:
+    """Nested DRF error details as flat 'where: what' lines."""
+    if isinstance(detail, dict):
+        return [line for key, value in detail.items() for line in _messages(value, _join(prefix, key))]
+    if isinstance(detail, list):
+        return [line for item in detail for line in _messages(item, prefix)]
+    return [f"{prefix}: {detail}" if prefix else str(detail)]
+
+
+def _join(prefix: str, key) -> str:
+    if key == GENERAL:
+        return prefix
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    return f"{prefix}.{key}" if prefix else str(key)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("API error in %s", context.get("view"), exc_info=exc)
+        set_rollback()
+        return Response(
+            {"status": 500, "code": "error", "message": "Internal error; it has been logged."},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    body = {"status": response.status_code, "code": _code(exc), "message": "; ".join(_messages(exc.detail))}
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {GENERAL: exc.detail}
+        body["fields"] = {key: _messages(value) for key, value in detail.items()}
+    response.data = body
+    return response
+
+
+def _code(exc: exceptions.APIException) -> str:
+    codes = exc.get_codes()
+    return codes if isinstance(codes, str) else exc.default_code

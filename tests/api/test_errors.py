@@ -1,0 +1,99 @@
+"""Errors are JSON with a status, a code and a message: unknown addresses and parameters,
+throttling (429 with Retry-After), and nothing a client sends gives a 500."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+SLOW = {"anon": "3/minute", "user": "5/minute"}
+
+
+def throttled(rates: dict):
+    from django.conf import settings
+
+    return override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates})
+
+
+@pytest.mark.parametrize("url", ["/api/v1/nothing/", "/api/v1/articles", "/api/v1/articles/abc/",
+                                 "/api/v1/articles/9999999999999999999999/", "/api/v2/articles/"])
+def test_unknown_addresses_are_json_404(anon, url):
+    response = anon.get(url)
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found" and response.json()["message"]
+
+
+def test_missing_objects_are_json_404(anon, archive):
+    response = anon.get("/api/v1/entities/99999/")
+    assert response.status_code == 404 and response.json() == {"status": 404, "code": "not_found",
+                                                                "message": response.json()["message"]}
+
+
+def test_unknown_query_parameters_are_400_listing_the_known_ones(anon, archive):
+    response = anon.get("/api/v1/claims/", {"statuss": "verified"})
+    assert response.status_code == 400
+    assert "status" in response.json()["fields"]["statuss"][0]
+    assert anon.get("/api/v1/claims/1/", {"page_size": 3}).status_code == 400  # details take no list parameters
+    assert anon.get("/api/v1/export/", {"since": "x"}).status_code == 400
+    assert anon.get("/api/v1/claims/", {"format": "json"}).status_code == 200
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(anon, archive):
+    with throttled(SLOW):
+        statuses = [anon.get("/api/v1/sources/").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        response = anon.get("/api/v1/articles/")
+        assert response.status_code == 429 and int(response["Retry-After"]) > 0
+        assert response.json()["code"] == "throttled"
+
+
+def test_authenticated_clients_have_their_own_rate(editor_client, anon, archive):
+    with throttled(SLOW):
+        assert [editor_client.get("/api/v1/sources/").status_code for _ in range(6)] == [200] * 5 + [429]
+        assert anon.get("/api/v1/sources/").status_code == 200  # counted apart
+
+
+def test_forwarded_for_does_not_evade_the_anonymous_rate(anon, archive):
+    with throttled(SLOW):
+        statuses = [anon.get("/api/v1/sources/", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code for i in range(4)]
+        assert statuses[-1] == 429
+
+
+def test_services_validation_errors_are_400_not_500(editor_client, archive):
+    from articles.models import Entity
+
+    entity = Entity.objects.get(name="OpenAI")
+    response = editor_client.patch(f"/api/v1/entities/{entity.pk}/", {"name": "\u3000"}, format="json")
+    assert response.status_code == 400 and response.json()["fields"]
+
+
+def test_unexpected_errors_are_json_500(anon, archive, monkeypatch):
+    from articles.api import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.SourceViewSet, "get_queryset", broken)
+    response = anon.get("/api/v1/sources/")
+    assert response.status_code == 500 and response.json()["code"] == "error" and "boom" not in response.json()["message"]
+
+
+def test_not_acceptable_and_unsupported_media_types(editor_client, archive):
+    assert editor_client.get("/api/v1/sources/", HTTP_ACCEPT="text/csv").status_code == 406
+    claim = archive.seed.claims.last()
+    response = editor_client.generic("PATCH", f"/api/v1/claims/{claim.pk}/", "status=verified",
+                                     content_type="text/plain")
+    assert response.status_code == 415 and response.json()["code"] == "unsupported_media_type"
+
+
+def test_api_root_lists_the_endpoints(anon):
+    body = anon.get(reverse("api:api-root")).json()
+    assert set(body) == {"articles", "entities", "claims", "sources"}
+
+
+def test_options_and_head_answer_without_a_body_error(editor_client, anon, archive):
+    for client in (anon, editor_client):
+        assert client.options("/api/v1/claims/").status_code == 200
+        assert client.options(f"/api/v1/claims/{archive.seed.claims.last().pk}/").status_code == 200
+        assert client.head("/api/v1/articles/").status_code == 200

@@ -1,0 +1,62 @@
+"""A fixed number of SQL queries per list, whatever the page holds (NetBox/Zulip style)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.services.imports import import_paths
+
+from .conftest import write_jsonl
+
+pytestmark = pytest.mark.django_db
+
+# url -> (anonymous, editor with a token): the editor adds the token lookup and the two
+# permission queries (the user's and the groups' permissions)
+SEARCH = 0  # stands for the queries of articles.search.search(), counted in the test
+
+EXPECTED = {
+    "/api/v1/articles/": (2, 5),  # the page, attributed_to
+    "/api/v1/articles/?expand=body,mentions,source,attributed_to": (3, 6),  # + mentions; source is joined
+    # the search engine's own queries (pinned by its tests), then attributed_to
+    "/api/v1/articles/?search=知事": (SEARCH + 1, SEARCH + 4),
+    "/api/v1/entities/": (1, 4),
+    "/api/v1/claims/": (2, 5),  # the page, entities
+    "/api/v1/claims/?expand=article,speaker,entities,attributed_to": (2, 5),  # joined, not queried
+    "/api/v1/sources/": (1, 4),
+}
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url + ("&" if "?" in url else "?") + "page_size=100")
+    assert response.status_code == 200, response.content
+    assert response.json()["results"]
+    return len(queries)
+
+
+def many_more_articles(tmp_path, n: int = 30) -> None:
+    articles = [
+        {"title": f"知事の会見その{i}", "url": f"https://example.jp/many/{i}",
+         "body": f"大阪府の吉村洋文知事は{i}日、記者会見で万博の入場者が{i}万人を超えたと発表した。トヨタ自動車も協賛する。"}
+        for i in range(n)
+    ]
+    assert not import_paths([write_jsonl(tmp_path / "many.jsonl", articles)], workers=1).failures
+
+
+def engine_queries(**filters) -> int:
+    from articles.search import search
+
+    with CaptureQueriesContext(connection) as queries:
+        search("知事", limit=100, **filters)
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", EXPECTED)
+def test_list_queries_do_not_grow_with_the_page(anon, editor_client, archive, tmp_path, url):
+    few = (count_queries(anon, url), count_queries(editor_client, url))
+    many_more_articles(tmp_path)
+    many = (count_queries(anon, url), count_queries(editor_client, url))
+    expected = EXPECTED[url]
+    if "search=" in url:  # anonymous clients search the published articles, editors all of them
+        expected = (expected[0] + engine_queries(status="published"), expected[1] + engine_queries(status=None))
+    assert few == many == expected
