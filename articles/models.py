@@ -173,6 +173,8 @@ class Article(TimeStamped):
             models.Index(fields=["status", "-published_at", "-id"], name="article_listing"),
             # the partial unique index above cannot serve `source_url = %s` lookups on SQLite
             models.Index(fields=["source_url"], name="article_source_url"),
+            # "the published articles of this source" (source pages, the API's visibility rules)
+            models.Index(fields=["source", "status"], name="article_source_status"),
         ]
 
     def __str__(self) -> str:

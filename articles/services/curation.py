@@ -58,6 +58,13 @@ def _clean_aliases(name: str, aliases: Iterable[str]) -> list[str]:
     return result
 
 
+def _touch(article_ids: Iterable[int], claim_ids: Iterable[int]) -> None:
+    """Mark articles and claims whose links a merge moved as updated, for incremental sync."""
+    now = timezone.now()
+    Article.objects.filter(id__in=list(article_ids)).update(updated_at=now)
+    Claim.objects.filter(id__in=list(claim_ids)).update(updated_at=now)
+
+
 def _articles_mentioning(entities: Iterable[Entity]) -> set[int]:
     return set(Mention.objects.filter(entity__in=list(entities)).values_list("article_id", flat=True))
 
@@ -141,6 +148,7 @@ def entity_merge(*, survivor: Entity, others: Sequence[Entity], user=None) -> li
     survivor.curated = True
     _save(survivor, user)
     entity_names_sync([survivor])
+    _touch(affected, [c for m in merges for c in m.subject_claim_ids + m.shared_claim_ids])
     search.reindex_names(affected)
     return merges
 
@@ -173,7 +181,9 @@ def entity_merge_undo(*, merge: EntityMerge, user=None) -> Entity:
     merge.undone_at = timezone.now()
     merge.save(update_fields=["undone_at"])
     entity_names_sync([survivor, merged])
-    search.reindex_names(_articles_mentioning([survivor, merged]))
+    affected = _articles_mentioning([survivor, merged])
+    _touch(affected, merge.subject_claim_ids + merge.shared_claim_ids)
+    search.reindex_names(affected)
     return merged
 
 
