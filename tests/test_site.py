@@ -336,7 +336,7 @@ def test_every_string_is_translated_and_compiled():
     import subprocess
     from pathlib import Path
 
-    folder = Path(__file__).resolve().parent.parent / "locale" / "ja" / "LC_MESSAGES"
+    folder = Path(__file__).resolve().parent.parent / "articles" / "locale" / "ja" / "LC_MESSAGES"
     entries = (folder / "django.po").read_text(encoding="utf-8").split("\n\n")[1:]
     untranslated = {e.split("msgid ", 1)[1].split("\n")[0] for e in entries if e.rstrip().endswith('msgstr ""')}
     # the importer's reports inside these are English: a Japanese prefix would make them half and half
