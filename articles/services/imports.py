@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -537,43 +537,54 @@ def fingerprints(claims: list[ParsedClaim]) -> list[str]:
     return result
 
 
+# what a new claim's row holds; the other columns take their defaults (nobody reviewed it yet)
+_NEW_CLAIM_FIELDS = ["created_at", "updated_at", "article", "fingerprint", "text", "start", "end", "kind", "status",
+                     "speaker", "attributed_to", "quantities", "dates", "note", "edited"]
+
+
 def _sync_claims(
     work: list[tuple[ParsedArticle, Article, bool]],
     entities: dict[int, list[Entity]],
     outlets: dict[str, Source],
 ) -> None:
+    """New claims go in as plain rows (a batch brings hundreds); claims already stored are
+    updated, kept as editors left them, or dropped when extraction no longer finds them."""
     updated = [article.pk for _, article, created in work if not created]
     existing: dict[tuple[int, str], Claim] = {
         (c.article_id, c.fingerprint): c for c in Claim.objects.filter(article_id__in=updated)
     } if updated else {}
     now = timezone.now()
-    new: list[Claim] = []
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    as_json = connection.ops.adapt_json_value
+    new_rows: list[tuple] = []
     changed: list[Claim] = []
     moved: list[Claim] = []
-    links: dict[int, list[int]] = {}  # id(claim) -> entity ids
+    links: dict[tuple[int, str], list[int]] = {}  # (article id, fingerprint) -> entity ids
     for parsed, article, _ in work:
         resolved = entities[id(parsed)]
         for parsed_claim, fingerprint in zip(parsed.claims, fingerprints(parsed.claims), strict=True):
+            speaker = resolved[parsed_claim.speaker] if parsed_claim.speaker is not None else None
+            outlet = outlets.get(parsed_claim.attributed_to) if parsed_claim.attributed_to else None
+            quantities = [q.as_dict() for q in parsed_claim.quantities]
+            dates = [d.as_dict() for d in parsed_claim.dates]
             claim = existing.pop((article.pk, fingerprint), None)
             if claim is None:
-                claim = Claim(article=article, fingerprint=fingerprint)
-                new.append(claim)
+                new_rows.append((
+                    stamp, stamp, article.pk, fingerprint, parsed_claim.text, parsed_claim.start, parsed_claim.end,
+                    parsed_claim.kind, Claim.Status.UNREVIEWED, speaker.pk if speaker else None,
+                    outlet.pk if outlet else None, as_json(quantities, None), as_json(dates, None), "", False,
+                ))
             elif claim.is_curated:  # editors' review and text stand; only the position follows the body
                 if (claim.start, claim.end) != (parsed_claim.start, parsed_claim.end):
                     claim.start, claim.end, claim.updated_at = parsed_claim.start, parsed_claim.end, now
                     moved.append(claim)
                 continue
             else:
+                claim.text, claim.kind, claim.updated_at = parsed_claim.text, parsed_claim.kind, now
+                claim.start, claim.end = parsed_claim.start, parsed_claim.end
+                claim.speaker, claim.attributed_to, claim.quantities, claim.dates = speaker, outlet, quantities, dates
                 changed.append(claim)
-                claim.updated_at = now
-            claim.text = parsed_claim.text
-            claim.start, claim.end = parsed_claim.start, parsed_claim.end
-            claim.kind = parsed_claim.kind
-            claim.speaker = resolved[parsed_claim.speaker] if parsed_claim.speaker is not None else None
-            claim.attributed_to = outlets.get(parsed_claim.attributed_to) if parsed_claim.attributed_to else None
-            claim.quantities = [q.as_dict() for q in parsed_claim.quantities]
-            claim.dates = [d.as_dict() for d in parsed_claim.dates]
-            links[id(claim)] = list(dict.fromkeys(resolved[i].pk for i in parsed_claim.entities))
+            links[article.pk, fingerprint] = list(dict.fromkeys(resolved[i].pk for i in parsed_claim.entities))
 
     stale = [c.pk for c in existing.values() if not c.is_curated]
     if stale:
@@ -585,10 +596,18 @@ def _sync_claims(
             changed, ["text", "start", "end", "kind", "speaker", "attributed_to", "quantities", "dates", "updated_at"]
         )
         Claim.entities.through.objects.filter(claim__in=changed).delete()
-    Claim.objects.bulk_create(new)
+    insert_rows(Claim, _NEW_CLAIM_FIELDS, new_rows)
+    ids = {(c.article_id, c.fingerprint): c.pk for c in changed}
+    if new_rows:
+        articles_with_new = {row[2] for row in new_rows}
+        ids.update(
+            ((article_id, fingerprint), pk)
+            for pk, article_id, fingerprint in Claim.objects.filter(article_id__in=articles_with_new)
+            .values_list("pk", "article_id", "fingerprint")
+        )
     insert_rows(
         Claim.entities.through,
         ["claim", "entity"],
-        ((c.pk, e) for c in new + changed for e in links[id(c)]),
+        ((ids[key], entity) for key, entity_ids in links.items() if key in ids for entity in entity_ids),
         ignore_conflicts=True,
     )
