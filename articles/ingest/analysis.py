@@ -130,6 +130,27 @@ class _Analyser:
         return tokens
 
 
+    def terms(self, text: str) -> tuple[list[str], list[int], list[int]]:
+        """Only the search terms of `text` (term, start, length), without building tokens:
+        what re-indexing needs."""
+        words = self.words
+        terms: list[str] = []
+        starts: list[int] = []
+        lengths: list[int] = []
+        for offset, chunk in chunks(text):
+            self.morphemes = self.tokenizer.tokenize(chunk, out=self.morphemes)
+            start = offset
+            for m in self.morphemes:
+                surface = m.surface()
+                word = words.get((m.word_id(), surface)) or self.word(m, surface)
+                for term, term_start, term_end in word[3]:
+                    terms.append(term)
+                    starts.append(start + term_start)
+                    lengths.append(term_end - term_start)
+                start += len(surface)
+        return terms, starts, lengths
+
+
 def _analyser() -> _Analyser:
     analyser = getattr(_local, "analyser", None)
     if analyser is None:
@@ -140,6 +161,11 @@ def _analyser() -> _Analyser:
 def analyse(text: str) -> list[Token]:
     """Mode-C tokens of `text` with offsets into `text`, however long it is."""
     return _analyser().analyse(text)
+
+
+def search_terms(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The search terms of `text` with their starts and lengths, the same as the tokens'."""
+    return _analyser().terms(text)
 
 
 _CUT = re.compile(r"(?<=[。！？!?\n])")

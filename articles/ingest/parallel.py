@@ -1,10 +1,12 @@
-"""Parsing many files on every core while the caller writes: analysis is CPU-bound and
-independent per file, so worker processes read and analyse while the parent process stores.
+"""Analysing on every core while the caller writes: analysis is CPU-bound and independent
+per article, so worker processes analyse while the parent process stores.
 
     for path, items in parse_files(paths, workers=2):
         ...  # items: ParsedArticle or IngestError, in file order
+    for fields in map_in_workers(index_fields_of, batches_of_texts):
+        ...  # the search index's fields, batch by batch, in order
 
-At most a few chunks are in flight, so memory stays bounded on any number of files.
+At most a few tasks are in flight, so memory stays bounded on any number of articles.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -74,15 +76,39 @@ def parse_files(
         yield path, parse_path(path, max_bytes)
     paths = paths[WARM_UP:]
     chunks = [list(paths[i : i + CHUNK]) for i in range(0, len(paths), CHUNK)]
-    # fork: workers inherit the warm analyser and need no re-import of the caller's main
+    results = map_in_workers(_parse_chunk, chunks, workers=workers, args=(max_bytes,),
+                             initializer=_init, initargs=(known_kinds,))
+    for chunk, parsed in zip(chunks, results, strict=True):
+        yield from zip(chunk, parsed, strict=True)
+
+
+def map_in_workers(
+    function: Callable,
+    items: Iterable,
+    *,
+    workers: int,
+    args: tuple = (),
+    initializer: Callable | None = None,
+    initargs: tuple = (),
+) -> Iterator:
+    """function(item, *args) for each item, in order, in `workers` processes, with at most
+    three tasks per worker in flight. `function` must be a module-level function."""
+    # fork: workers inherit the caller's warm analyser and need no re-import of its main
     # module; they never touch the database connections they inherit
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(known_kinds,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         pending: deque = deque()
-        next_chunk = 0
-        while next_chunk < len(chunks) or pending:
-            while next_chunk < len(chunks) and len(pending) < workers * 3:
-                pending.append((chunks[next_chunk], pool.submit(_parse_chunk, chunks[next_chunk], max_bytes)))
-                next_chunk += 1
-            chunk, future = pending.popleft()
-            yield from zip(chunk, future.result(), strict=True)
+        items = iter(items)
+        exhausted = False
+        while not exhausted or pending:
+            while not exhausted and len(pending) < workers * 3:
+                item = next(items, _END)
+                if item is _END:
+                    exhausted = True
+                else:
+                    pending.append(pool.submit(function, item, *args))
+            if pending:
+                yield pending.popleft().result()
+
+
+_END = object()

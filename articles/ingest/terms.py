@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from operator import sub
 
-from .analysis import Token, analyse
+from .analysis import Token, search_terms
 
 _MAX = 0xFFFF
 
@@ -38,17 +38,26 @@ EMPTY = IndexedField("", b"")
 def index_field(text: str, tokens: Sequence[Token] | None = None) -> IndexedField:
     if not text:
         return EMPTY
-    if tokens is None:
-        tokens = analyse(text)
-    starts = [token.start + start for token in tokens for _, start, _ in token.terms]
+    if tokens is None:  # indexing alone: terms straight from the analyser, no tokens built
+        terms, starts, lengths = search_terms(text)
+    else:
+        terms = [term for token in tokens for term, _, _ in token.terms]
+        starts = [token.start + start for token in tokens for _, start, _ in token.terms]
+        lengths = [end - start for token in tokens for _, start, end in token.terms]
     values = [0] * (2 * len(starts))  # (start delta, length) pairs, flattened
     values[0::2] = map(sub, starts, [0, *starts])
-    values[1::2] = [end - start for token in tokens for _, start, end in token.terms]
+    values[1::2] = lengths
     try:
         offsets = array("H", values).tobytes()
     except OverflowError:  # absurd gaps: clamp, do not fail
         offsets = array("H", [min(v, _MAX) for v in values]).tobytes()
-    return IndexedField(" ".join([term for token in tokens for term, _, _ in token.terms]), offsets)
+    return IndexedField(" ".join(terms), offsets)
+
+
+def index_fields_of(texts: list[tuple[str, str, str]]) -> list[tuple[IndexedField, IndexedField, IndexedField]]:
+    """(title, headings, body) fields for each (title, headings, body) text: the work of a
+    re-index, in a form worker processes can take."""
+    return [(index_field(title), index_field(headings), index_field(body)) for title, headings, body in texts]
 
 
 def decode_offsets(blob: bytes) -> list[tuple[int, int]]:

@@ -6,13 +6,16 @@ PostgreSQL), so writing the row is all an update takes.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from django.db import transaction
 
 from articles.ingest import IndexedField, headings_text, index_field
+from articles.ingest.analysis import analyse
+from articles.ingest.parallel import map_in_workers
+from articles.ingest.terms import index_fields_of
 from articles.ingest.types import Document, Figure
 from articles.models import Article, Claim, Entity, Mention, SearchDocument, Source
 
@@ -65,17 +68,8 @@ def _article_names(article_ids: list[int]) -> dict[int, list[str]]:
 
 def _document(article: Article, fields: dict[str, IndexedField] | None, names: list[str]) -> SearchDocument:
     if fields is None:
-        document = Document(
-            title=article.title,
-            body=article.body,
-            subheadings=list(article.subheadings or []),
-            figures=[Figure(**f) for f in article.figures or []],
-        )
-        fields = {
-            "title": index_field(document.title),
-            "headings": index_field(headings_text(document)),
-            "body": index_field(document.body),
-        }
+        title, headings, body = index_fields_of([_texts(article)])[0]
+        fields = {"title": title, "headings": headings, "body": body}
     return SearchDocument(
         article_id=article.pk,
         title=fields["title"].terms,
@@ -116,23 +110,56 @@ def reindex_names(article_ids: Iterable[int]) -> None:
         SearchDocument.objects.bulk_update(documents, ["names"])
 
 
-def rebuild_index(*, batch_size: int = BATCH, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild every SearchDocument from the articles, in batches (memory stays bounded)."""
-    total = 0
+def _texts(article: Article) -> tuple[str, str, str]:
+    """The title, headings (subheadings and captions) and body an article's index is made of."""
+    document = Document(
+        title=article.title,
+        body=article.body,
+        subheadings=list(article.subheadings or []),
+        figures=[Figure(**f) for f in article.figures or []],
+    )
+    return document.title, headings_text(document), document.body
+
+
+def _article_batches(batch_size: int) -> Iterator[list[Article]]:
     last_id = 0
-    while True:
-        articles = list(
-            Article.objects.filter(pk__gt=last_id).order_by("pk")
-            .only("id", "title", "body", "subheadings", "figures")[:batch_size]
-        )
-        if not articles:
-            return total
+    while articles := list(
+        Article.objects.filter(pk__gt=last_id).order_by("pk")
+        .only("id", "title", "body", "subheadings", "figures")[:batch_size]
+    ):
+        yield articles
+        last_id = articles[-1].pk
+
+
+def rebuild_index(
+    *, batch_size: int = BATCH, workers: int = 1, progress: Callable[[int], None] | None = None
+) -> int:
+    """Rebuild every SearchDocument from the articles, in batches (memory stays bounded).
+    With `workers` > 1, worker processes analyse the next batches while this one writes."""
+    batches: deque[list[Article]] = deque()
+
+    def texts() -> Iterator[list[tuple[str, str, str]]]:
+        for articles in _article_batches(batch_size):
+            batches.append(articles)
+            yield [_texts(a) for a in articles]
+
+    if workers > 1:
+        analyse("準備")  # load the dictionary once, before the workers fork
+        results = map_in_workers(index_fields_of, texts(), workers=workers)
+    else:
+        results = map(index_fields_of, texts())
+    total = 0
+    for fields in results:
+        articles = batches.popleft()
         names = _article_names([a.pk for a in articles])
-        documents = [_document(a, None, names.get(a.pk, [])) for a in articles]
+        documents = [
+            _document(a, {"title": title, "headings": headings, "body": body}, names.get(a.pk, []))
+            for a, (title, headings, body) in zip(articles, fields, strict=True)
+        ]
         with transaction.atomic():
             SearchDocument.objects.filter(article_id__in=[a.pk for a in articles]).delete()
             SearchDocument.objects.bulk_create(documents)
         total += len(articles)
-        last_id = articles[-1].pk
         if progress:
             progress(len(articles))
+    return total

@@ -5,6 +5,7 @@ import sys
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from articles.ingest.parallel import default_workers
 from articles.models import Article
 from articles.search import rebuild_index
 
@@ -14,9 +15,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--workers", type=int, default=default_workers(),
+                            help="analysing processes (default: one per core)")
 
-    def handle(self, *args, batch_size, **options):
+    def handle(self, *args, batch_size, workers, **options):
         total = Article.objects.count()
         with tqdm(total=total, unit="article", disable=not self.stderr.isatty(), file=sys.stderr) as bar:
-            done = rebuild_index(batch_size=max(1, batch_size), progress=bar.update)
+            done = rebuild_index(batch_size=max(1, batch_size), workers=max(1, workers), progress=bar.update)
         self.stdout.write(f"indexed {done} articles")
