@@ -6,11 +6,11 @@ The archive is the livedoor corpus repeated with varied titles (see _setup.large
 built on first use). Each query of a set of real words (names, places, common nouns, 1- and
 2-character words, a phrase, an exclusion) runs `search()` (count + first page of 20 hits with
 snippets) and, in the same run, the naive `Article.objects.filter(body__icontains=q)` (count +
-first 20). Prints p50/p95 per method, the ratio, and the index size. Also measures indexing
-speed: `rebuild_index` over the first articles, single process (articles per second per core).
+first 20). Prints p50/p95 per method, the ratio, and the index size (indexing speed:
+bench/index.py).
 
 Budgets at 100,000 articles: SQLite p95 < 30 ms and >= 50x faster than icontains;
-PostgreSQL p95 < 100 ms; indexing >= 300 articles per second per core.
+PostgreSQL p95 < 100 ms.
 """
 
 from __future__ import annotations
@@ -77,7 +77,6 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--naive-rounds", type=int, default=1, help="0 skips the icontains comparison")
-    parser.add_argument("--index-articles", type=int, default=2000, help="articles for the indexing speed")
     args = parser.parse_args()
     url = large_archive(args.articles, args.database, args.database_url)
 
@@ -85,7 +84,6 @@ def main() -> int:
 
     from articles.models import Article
     from articles.search import search
-    from articles.search.indexing import _article_names, index_articles
 
     def engine(query):
         return search(query, limit=20)
@@ -99,15 +97,6 @@ def main() -> int:
     slow = time_queries(naive, args.naive_rounds) if args.naive_rounds else []
     totals = {q: search(q).total for q in ("日", "東京", "香川", '"日本代表"')}
 
-    # indexing speed: the first articles analysed and written again, as rebuild_index does
-    articles = list(Article.objects.order_by("id")[: args.index_articles])
-    started = time.perf_counter()
-    for start in range(0, len(articles), 500):
-        chunk = articles[start : start + 500]
-        names = _article_names([a.pk for a in chunk])
-        index_articles([(a, None, names[a.pk]) for a in chunk])
-    rate = len(articles) / (time.perf_counter() - started)
-
     print(f"database: {connection.vendor} ({url})   articles: {Article.objects.count():,}")
     print(f"queries: {len(QUERIES)} x {args.rounds} rounds; hits for 日 {totals['日']:,}, 東京 {totals['東京']:,},"
           f" 香川 {totals['香川']:,}, \"日本代表\" {totals[chr(34) + '日本代表' + chr(34)]:,}")
@@ -119,7 +108,6 @@ def main() -> int:
         print(f"ratio icontains / search(): p50 {percentile(slow, .5) / percentile(fast, .5):.0f}x"
               f"   p95 {percentile(slow, .95) / percentile(fast, .95):.0f}x   mean {mean_ratio:.0f}x")
     print(f"index size: {index_size_mb():,.0f} MB")
-    print(f"indexing: {rate:,.0f} articles/s per core (rebuild of {len(articles):,} articles, one process)")
     slowest = sorted(zip(fast, QUERIES * args.rounds, strict=True), reverse=True)[:5]
     print("slowest queries: " + ", ".join(f"{q} {t:.1f} ms" for t, q in slowest))
     return 0

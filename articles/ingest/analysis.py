@@ -134,21 +134,21 @@ class _Analyser:
         """Only the search terms of `text` (term, start, length), without building tokens:
         what re-indexing needs."""
         words = self.words
-        terms: list[str] = []
-        starts: list[int] = []
-        lengths: list[int] = []
+        placed: list[tuple[int, tuple, int]] = []  # (word start, the word's terms, word end)
         for offset, chunk in chunks(text):
             self.morphemes = self.tokenizer.tokenize(chunk, out=self.morphemes)
             start = offset
-            for m in self.morphemes:
-                surface = m.surface()
-                word = words.get((m.word_id(), surface)) or self.word(m, surface)
-                for term, term_start, term_end in word[3]:
-                    terms.append(term)
-                    starts.append(start + term_start)
-                    lengths.append(term_end - term_start)
-                start += len(surface)
-        return terms, starts, lengths
+            placed += [
+                # read left to right: the word's start, its terms, then `start` moves to its end
+                (start, (words.get((m.word_id(), surface)) or self.word(m, surface))[3], start := start + len(surface))
+                for m in self.morphemes
+                for surface in (m.surface(),)
+            ]
+        return (
+            [term for _, terms, _ in placed for term, _, _ in terms],
+            [base + start for base, terms, _ in placed for _, start, _ in terms],
+            [end - start for _, terms, _ in placed for _, start, end in terms],
+        )
 
 
 def _analyser() -> _Analyser:
