@@ -119,20 +119,17 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
     if parsed.is_empty:
         return page
     backend = _backend()
-    search_filters = SearchFilters(**filters)
-    matches, params = backend.matches(parsed)
-    where, where_params = search_filters.where()
     try:
         with backend.reading() as cursor:
             window = max(backend.rank_window, 2 * (offset + limit))
-            page.total, floor_id = _count_and_floor(cursor, backend, parsed, search_filters, window)
+            scope = _scope(cursor, backend, parsed, SearchFilters(**filters), window)
+            page.total = scope.total
             if not page.total or offset >= page.total:
                 return page
-            floor, floor_params = (f" AND {backend.id_column} >= %s", [floor_id]) if floor_id else ("", [])
             cursor.execute(
-                f"SELECT a.id, {backend.score_expression()} AS score FROM {matches}{where}{floor}"
+                f"SELECT a.id, {backend.score_expression()} AS score FROM {scope.sql}"
                 " ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
-                [*params, *where_params, *floor_params, limit, offset],
+                [*scope.params, limit, offset],
             )
             ranked = cursor.fetchall()
     except DatabaseError:
@@ -143,6 +140,25 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
         return page
     page.hits = _hits(ranked, parsed)
     return page
+
+
+@dataclass
+class _Scope:
+    total: int  # every match
+    sql: str  # FROM/WHERE selecting the matches to rank (the newest `window` of them) as `a`
+    params: list
+    partial: bool  # True when `sql` leaves older matches out
+
+
+def _scope(cursor, backend, parsed: ParsedQuery, filters: SearchFilters, window: int) -> _Scope:
+    total, floor_id = _count_and_floor(cursor, backend, parsed, filters, window)
+    matches, params = backend.matches(parsed)
+    where, where_params = filters.where()
+    sql, params = f"{matches}{where}", [*params, *where_params]
+    if floor_id is not None:
+        sql += f" AND {backend.id_column} >= %s"
+        params.append(floor_id)
+    return _Scope(total, sql, params, floor_id is not None)
 
 
 def _count_and_floor(cursor, backend, parsed: ParsedQuery, filters: SearchFilters, window: int):
@@ -212,10 +228,6 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
     if parsed.is_empty:
         return empty
     backend = _backend()
-    search_filters = SearchFilters(**filters)
-    matches, params = backend.matches(parsed)
-    where, where_params = search_filters.where()
-    all_params = [*params, *where_params]
     year = (
         "CAST(strftime('%%Y', a.published_at) AS INTEGER)"
         if connection.vendor == "sqlite"
@@ -223,12 +235,10 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
     )
     try:
         with backend.reading() as cursor:
-            total, floor_id = _count_and_floor(cursor, backend, parsed, search_filters, backend.rank_window)
-            if not total:
+            matched = _scope(cursor, backend, parsed, SearchFilters(**filters), backend.rank_window)
+            if not matched.total:
                 return empty
-            floor, floor_params = (f" AND {backend.id_column} >= %s", [floor_id]) if floor_id else ("", [])
-            scope = f"{matches}{where}{floor}"
-            scope_params = [*all_params, *floor_params]
+            scope, scope_params = matched.sql, matched.params
             cursor.execute(
                 "SELECT m.entity_id, count(DISTINCT m.article_id) AS n FROM articles_mention m"
                 f" WHERE m.article_id IN (SELECT a.id FROM {scope}) GROUP BY m.entity_id"
@@ -257,5 +267,5 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
         entities=[(entities[e], n) for e, n in entity_counts if e in entities],
         sources=[(sources[s], n) for s, n in source_counts if s in sources],
         years=[(int(y), n) for y, n in year_counts if y is not None],
-        partial=bool(floor),
+        partial=matched.partial,
     )

@@ -112,38 +112,87 @@ def _check_mergeable(survivor, others, kind: str) -> list:
     return others
 
 
+def _locked(model, survivor, others) -> tuple:
+    return (
+        model.objects.select_for_update().get(pk=survivor.pk),
+        list(model.objects.select_for_update().filter(pk__in=[o.pk for o in others])),
+    )
+
+
+def _move_links(through, field: str, other, survivor, link: str) -> tuple[list[int], list[int]]:
+    """Point `other`'s many-to-many rows at `survivor`; where the linked object already names
+    the survivor, drop the row. Returns the linked ids (moved, dropped), for an undo."""
+    linked = set(through.objects.filter(**{field: other}).values_list(link, flat=True))
+    shared = set(through.objects.filter(**{field: survivor, f"{link}__in": linked}).values_list(link, flat=True))
+    through.objects.filter(**{field: other, f"{link}__in": shared}).delete()
+    through.objects.filter(**{field: other}).update(**{field: survivor})
+    return sorted(linked - shared), sorted(shared)
+
+
+def _restore_links(through, field: str, survivor, merged, link: str, moved: list[int], shared: list[int]) -> None:
+    through.objects.filter(**{f"{link}__in": moved, field: survivor}).update(**{field: merged})
+    through.objects.bulk_create([through(**{link: i, field: merged}) for i in shared], ignore_conflicts=True)
+
+
+def _fold_into(survivor, other, user) -> tuple[list[str], list[int]]:
+    """The last step of merging `other`: its names become the survivor's aliases, what was
+    merged into it points to the survivor, and it points there too. Returns (the aliases
+    added, the records re-pointed), for an undo."""
+    known = {n.casefold() for n in survivor.names}
+    added = [n for n in other.names if n.casefold() not in known]
+    survivor.aliases = [*survivor.aliases, *added]
+    model = type(other)
+    repointed = list(model.objects.filter(merged_into=other).values_list("id", flat=True))
+    model.objects.filter(id__in=repointed).update(merged_into=survivor)
+    other.merged_into = survivor
+    other.curated = True
+    _save(other, user)
+    return added, repointed
+
+
+def _undo_checked(record_model, merge, kind: str):
+    merge = record_model.objects.select_for_update().select_related("survivor", "merged").get(pk=merge.pk)
+    if merge.undone_at:
+        raise ValidationError("This merge has already been undone.")
+    if merge.merged.merged_into_id != merge.survivor.pk or merge.survivor.merged_into_id:
+        raise ValidationError(f"The {kind} changed since this merge; undo the later merges first.")
+    _baseline([merge.survivor, merge.merged])
+    return merge
+
+
+def _unfold(merge, user) -> None:
+    """The last step of an undo: names, re-pointed records and the merged one's pointer back."""
+    survivor, merged = merge.survivor, merge.merged
+    type(merged).objects.filter(id__in=merge.repointed_ids, merged_into=survivor).update(merged_into=merged)
+    added = {a.casefold() for a in merge.added_aliases}
+    survivor.aliases = [a for a in survivor.aliases if a.casefold() not in added]
+    _save(survivor, user)
+    merged.merged_into = None
+    _save(merged, user)
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_at"])
+
+
 @transaction.atomic
 def entity_merge(*, survivor: Entity, others: Sequence[Entity], user=None) -> list[EntityMerge]:
     """Merge `others` into `survivor`: their mentions, claims (as speaker or subject) and names
     move to it, and they point to it. Each merge is recorded so that it can be undone."""
-    survivor = Entity.objects.select_for_update().get(pk=survivor.pk)
-    others = list(Entity.objects.select_for_update().filter(pk__in=[o.pk for o in others]))
+    survivor, others = _locked(Entity, survivor, others)
     others = _check_mergeable(survivor, others, "entity")
     _baseline([survivor, *others])
     affected = _articles_mentioning([survivor, *others])
-    through = Claim.entities.through
     merges = []
     for other in others:
         mention_ids = list(Mention.objects.filter(entity=other).values_list("id", flat=True))
         Mention.objects.filter(id__in=mention_ids).update(entity=survivor)
         speaker_ids = list(Claim.objects.filter(speaker=other).values_list("id", flat=True))
         Claim.objects.filter(id__in=speaker_ids).update(speaker=survivor, updated_at=timezone.now())
-        linked = set(through.objects.filter(entity=other).values_list("claim_id", flat=True))
-        shared = set(through.objects.filter(entity=survivor, claim_id__in=linked).values_list("claim_id", flat=True))
-        through.objects.filter(entity=other, claim_id__in=shared).delete()
-        through.objects.filter(entity=other).update(entity=survivor)
-        known = {n.casefold() for n in survivor.names}
-        added = [n for n in other.names if n.casefold() not in known]
-        survivor.aliases = [*survivor.aliases, *added]
-        repointed = list(Entity.objects.filter(merged_into=other).values_list("id", flat=True))
-        Entity.objects.filter(id__in=repointed).update(merged_into=survivor)
-        other.merged_into = survivor
-        other.curated = True
-        _save(other, user)
+        moved, shared = _move_links(Claim.entities.through, "entity", other, survivor, "claim")
+        added, repointed = _fold_into(survivor, other, user)
         merges.append(EntityMerge.objects.create(
             survivor=survivor, merged=other, mention_ids=mention_ids, speaker_claim_ids=speaker_ids,
-            subject_claim_ids=sorted(linked - shared), shared_claim_ids=sorted(shared),
-            added_aliases=added, repointed_ids=repointed, user=user,
+            subject_claim_ids=moved, shared_claim_ids=shared, added_aliases=added, repointed_ids=repointed,
+            user=user,
         ))
     survivor.curated = True
     _save(survivor, user)
@@ -156,30 +205,15 @@ def entity_merge(*, survivor: Entity, others: Sequence[Entity], user=None) -> li
 @transaction.atomic
 def entity_merge_undo(*, merge: EntityMerge, user=None) -> Entity:
     """Split a merged entity back out, as it was before the merge."""
-    merge = EntityMerge.objects.select_for_update().select_related("survivor", "merged").get(pk=merge.pk)
+    merge = _undo_checked(EntityMerge, merge, "entities")
     survivor, merged = merge.survivor, merge.merged
-    if merge.undone_at:
-        raise ValidationError("This merge has already been undone.")
-    if merged.merged_into_id != survivor.pk or survivor.merged_into_id:
-        raise ValidationError("The entities changed since this merge; undo the later merges first.")
-    _baseline([survivor, merged])
     Mention.objects.filter(id__in=merge.mention_ids, entity=survivor).update(entity=merged)
     Claim.objects.filter(id__in=merge.speaker_claim_ids, speaker=survivor).update(
         speaker=merged, updated_at=timezone.now()
     )
-    through = Claim.entities.through
-    through.objects.filter(claim_id__in=merge.subject_claim_ids, entity=survivor).update(entity=merged)
-    through.objects.bulk_create(
-        [through(claim_id=c, entity=merged) for c in merge.shared_claim_ids], ignore_conflicts=True
-    )
-    Entity.objects.filter(id__in=merge.repointed_ids, merged_into=survivor).update(merged_into=merged)
-    added = {a.casefold() for a in merge.added_aliases}
-    survivor.aliases = [a for a in survivor.aliases if a.casefold() not in added]
-    _save(survivor, user)
-    merged.merged_into = None
-    _save(merged, user)
-    merge.undone_at = timezone.now()
-    merge.save(update_fields=["undone_at"])
+    _restore_links(Claim.entities.through, "entity", survivor, merged, "claim",
+                   merge.subject_claim_ids, merge.shared_claim_ids)
+    _unfold(merge, user)
     entity_names_sync([survivor, merged])
     affected = _articles_mentioning([survivor, merged])
     _touch(affected, merge.subject_claim_ids + merge.shared_claim_ids)
@@ -218,80 +252,58 @@ def source_update(
 
 
 def _articles_citing(sources: Iterable[Source]) -> set[int]:
+    """Articles from these sources or citing them, article-wide or in a claim."""
     sources = list(sources)
     own = Article.objects.filter(source__in=sources).values_list("id", flat=True)
     cited = Article.attributed_to.through.objects.filter(source__in=sources).values_list("article_id", flat=True)
-    return set(own) | set(cited)
+    in_claims = Claim.objects.filter(attributed_to__in=sources).values_list("article_id", flat=True)
+    return set(own) | set(cited) | set(in_claims)
 
 
 @transaction.atomic
 def source_merge(*, survivor: Source, others: Sequence[Source], user=None) -> list[SourceMerge]:
     """Merge outlets that are one (WSJ, ウォール・ストリート・ジャーナル): articles, citations and
     claim attributions move to the survivor, and the others' names become its aliases."""
-    survivor = Source.objects.select_for_update().get(pk=survivor.pk)
-    others = list(Source.objects.select_for_update().filter(pk__in=[o.pk for o in others]))
+    survivor, others = _locked(Source, survivor, others)
     others = _check_mergeable(survivor, others, "source")
     _baseline([survivor, *others])
     affected = _articles_citing([survivor, *others])
-    through = Article.attributed_to.through
     merges = []
     for other in others:
         article_ids = list(Article.objects.filter(source=other).values_list("id", flat=True))
         Article.objects.filter(id__in=article_ids).update(source=survivor)
-        cited = set(through.objects.filter(source=other).values_list("article_id", flat=True))
-        shared = set(through.objects.filter(source=survivor, article_id__in=cited).values_list("article_id", flat=True))
-        through.objects.filter(source=other, article_id__in=shared).delete()
-        through.objects.filter(source=other).update(source=survivor)
+        moved, shared = _move_links(Article.attributed_to.through, "source", other, survivor, "article")
         claim_ids = list(Claim.objects.filter(attributed_to=other).values_list("id", flat=True))
         Claim.objects.filter(id__in=claim_ids).update(attributed_to=survivor, updated_at=timezone.now())
-        known = {n.casefold() for n in survivor.names}
-        added = [n for n in other.names if n.casefold() not in known]
-        survivor.aliases = [*survivor.aliases, *added]
-        repointed = list(Source.objects.filter(merged_into=other).values_list("id", flat=True))
-        Source.objects.filter(id__in=repointed).update(merged_into=survivor)
-        other.merged_into = survivor
-        other.curated = True
-        _save(other, user)
+        added, repointed = _fold_into(survivor, other, user)
         merges.append(SourceMerge.objects.create(
-            survivor=survivor, merged=other, article_ids=article_ids, cited_article_ids=sorted(cited - shared),
-            shared_article_ids=sorted(shared), claim_ids=claim_ids, added_aliases=added,
-            repointed_ids=repointed, user=user,
+            survivor=survivor, merged=other, article_ids=article_ids, cited_article_ids=moved,
+            shared_article_ids=shared, claim_ids=claim_ids, added_aliases=added, repointed_ids=repointed,
+            user=user,
         ))
     survivor.curated = True
     _save(survivor, user)
     source_names_sync([survivor])
+    _touch(affected, [])
     search.reindex_names(affected)
     return merges
 
 
 @transaction.atomic
 def source_merge_undo(*, merge: SourceMerge, user=None) -> Source:
-    merge = SourceMerge.objects.select_for_update().select_related("survivor", "merged").get(pk=merge.pk)
+    merge = _undo_checked(SourceMerge, merge, "sources")
     survivor, merged = merge.survivor, merge.merged
-    if merge.undone_at:
-        raise ValidationError("This merge has already been undone.")
-    if merged.merged_into_id != survivor.pk or survivor.merged_into_id:
-        raise ValidationError("The sources changed since this merge; undo the later merges first.")
-    _baseline([survivor, merged])
     Article.objects.filter(id__in=merge.article_ids, source=survivor).update(source=merged)
-    through = Article.attributed_to.through
-    through.objects.filter(article_id__in=merge.cited_article_ids, source=survivor).update(source=merged)
-    through.objects.bulk_create(
-        [through(article_id=a, source=merged) for a in merge.shared_article_ids], ignore_conflicts=True
-    )
+    _restore_links(Article.attributed_to.through, "source", survivor, merged, "article",
+                   merge.cited_article_ids, merge.shared_article_ids)
     Claim.objects.filter(id__in=merge.claim_ids, attributed_to=survivor).update(
         attributed_to=merged, updated_at=timezone.now()
     )
-    Source.objects.filter(id__in=merge.repointed_ids, merged_into=survivor).update(merged_into=merged)
-    added = {a.casefold() for a in merge.added_aliases}
-    survivor.aliases = [a for a in survivor.aliases if a.casefold() not in added]
-    _save(survivor, user)
-    merged.merged_into = None
-    _save(merged, user)
-    merge.undone_at = timezone.now()
-    merge.save(update_fields=["undone_at"])
+    _unfold(merge, user)
     source_names_sync([survivor, merged])
-    search.reindex_names(_articles_citing([survivor, merged]))
+    affected = _articles_citing([survivor, merged])
+    _touch(affected, [])
+    search.reindex_names(affected)
     return merged
 
 

@@ -1,0 +1,85 @@
+"""Curation services: merges move everything and undo exactly; reviews and edits are
+recorded in the history with their editor."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from articles.models import Article, Claim, Entity, Source
+from articles.search import search
+from articles.services import curation
+from articles.services.imports import import_paths
+
+from .conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+CITING = "別の見出し\n\nウォール・ストリート・ジャーナルによると、ペンギンの数は2024年に倍増した。\n"
+
+
+@pytest.fixture
+def outlets(write_file):
+    import_paths([SEED, write_file("citing.txt", CITING)], workers=1)
+    return Source.objects.get(name="WSJ"), Source.objects.get(name="ウォール・ストリート・ジャーナル")
+
+
+def test_source_merge_moves_citations_and_attributions_and_undoes_exactly(outlets, editor):
+    wsj, long_name = outlets
+    before = {
+        "cited": sorted(Article.attributed_to.through.objects.values_list("article_id", "source_id")),
+        "claims": sorted(Claim.objects.filter(attributed_to__isnull=False).values_list("id", "attributed_to_id")),
+    }
+    assert search("WSJ ペンギン").total == 0  # this article names the outlet only in full
+    [merge] = curation.source_merge(survivor=wsj, others=[long_name], user=editor)
+    long_name.refresh_from_db()
+    wsj.refresh_from_db()
+    assert long_name.merged_into == wsj and "ウォール・ストリート・ジャーナル" in wsj.aliases
+    assert not Claim.objects.filter(attributed_to=long_name).exists()
+    assert not Article.attributed_to.through.objects.filter(source=long_name).exists()
+    assert search("WSJ ペンギン").total == 1  # the merged name now finds it
+    with pytest.raises(ValidationError):
+        curation.source_merge(survivor=wsj, others=[long_name], user=editor)  # already merged
+
+    curation.source_merge_undo(merge=merge, user=editor)
+    after = {
+        "cited": sorted(Article.attributed_to.through.objects.values_list("article_id", "source_id")),
+        "claims": sorted(Claim.objects.filter(attributed_to__isnull=False).values_list("id", "attributed_to_id")),
+    }
+    assert after == before
+    wsj.refresh_from_db()
+    assert wsj.aliases == [] and Source.objects.get(pk=long_name.pk).merged_into is None
+    with pytest.raises(ValidationError, match="already been undone"):
+        curation.source_merge_undo(merge=merge, user=editor)
+
+
+def test_merging_into_a_merged_entity_is_refused_and_chains_stay_one_hop(seed_article, editor):
+    a, b, c = (Entity.objects.get(name=n) for n in ("アンディ・ストーン", "アンドリュー・タロック", "ジョン・シュルマン"))
+    curation.entity_merge(survivor=b, others=[a], user=editor)
+    with pytest.raises(ValidationError, match="itself merged"):
+        curation.entity_merge(survivor=a, others=[c], user=editor)
+    [second] = curation.entity_merge(survivor=c, others=[b], user=editor)
+    a.refresh_from_db()
+    assert a.merged_into == c  # re-pointed: every merged name resolves in one hop
+    first = a.merges_given.get()
+    with pytest.raises(ValidationError, match="undo the later merges first"):
+        curation.entity_merge_undo(merge=first, user=editor)
+    curation.entity_merge_undo(merge=second, user=editor)
+    a.refresh_from_db()
+    assert a.merged_into == b
+    curation.entity_merge_undo(merge=first, user=editor)
+    assert Entity.objects.filter(pk__in=[a.pk, b.pk, c.pk], merged_into=None).count() == 3
+
+
+def test_edits_are_validated_and_recorded(seed_article, editor):
+    entity = Entity.objects.get(name="ミラ・ムラティ")
+    with pytest.raises(ValidationError):
+        curation.entity_update(entity=entity, user=editor, kind="wizard")
+    curation.entity_update(entity=Entity.objects.get(pk=entity.pk), user=editor, aliases=["ムラティ", " ムラティ ", "Mira"])
+    entity.refresh_from_db()
+    assert entity.aliases == ["ムラティ", "Mira"] and entity.curated
+    record = entity.history.first()
+    assert record.history_user == editor and record.aliases == ["ムラティ", "Mira"]
+    assert entity.history.last().history_change_reason == "state before the first edit"
+    claim = Claim.objects.first()
+    with pytest.raises(ValidationError):
+        curation.claim_review(claims=[claim], status="maybe", user=editor)
+    assert curation.claim_review(claims=[claim], status="rejected", user=editor) == 1
