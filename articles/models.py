@@ -22,7 +22,30 @@ class TimeStamped(models.Model):
         abstract = True
 
 
-class Source(TimeStamped):
+class Curatable(TimeStamped):
+    """What entities and sources share: names, a merge pointer, and the editors' mark."""
+
+    name = models.CharField(_("name"), max_length=300)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # set when an editor changes the record: the importer then leaves name, kind and aliases alone
+    curated = models.BooleanField(_("curated by an editor"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class Source(Curatable):
     """Where an article comes from (its website) or an outlet it cites (WSJ, ロイター)."""
 
     class Kind(models.TextChoices):
@@ -33,17 +56,9 @@ class Source(TimeStamped):
         MAGAZINE = "magazine", _("magazine")
         OTHER = "other", _("other")
 
-    name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
     domain = models.CharField(_("domain"), max_length=253, blank=True, db_index=True)
-    aliases = models.JSONField(_("aliases"), default=list, blank=True)
-    merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="merged_sources",
-    )
-    # set when an editor changes the record: the importer then leaves name, kind and aliases alone
-    curated = models.BooleanField(_("curated by an editor"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -54,18 +69,11 @@ class Source(TimeStamped):
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
     def get_absolute_url(self) -> str:
         return reverse("articles:source", args=[self.pk])
 
-    @property
-    def names(self) -> list[str]:
-        return [self.name, *self.aliases]
 
-
-class Entity(TimeStamped):
+class Entity(Curatable):
     """A person, organisation, place, product or event the articles mention."""
 
     class Kind(models.TextChoices):
@@ -76,14 +84,7 @@ class Entity(TimeStamped):
         EVENT = "event", _("event")
         OTHER = "other", _("other")
 
-    name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True)
-    aliases = models.JSONField(_("aliases"), default=list, blank=True)
-    merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="merged_entities",
-    )
-    curated = models.BooleanField(_("curated by an editor"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -91,15 +92,8 @@ class Entity(TimeStamped):
         verbose_name = _("entity")
         verbose_name_plural = _("entities")
 
-    def __str__(self) -> str:
-        return self.name
-
     def get_absolute_url(self) -> str:
         return reverse("articles:entity", args=[self.pk])
-
-    @property
-    def names(self) -> list[str]:
-        return [self.name, *self.aliases]
 
 
 class NameKey(models.Model):
