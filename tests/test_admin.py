@@ -144,8 +144,8 @@ def test_renaming_an_entity_in_the_form_curates_it(client_editor, seeded):
     assert response.status_code == 302
     entity.refresh_from_db()
     assert entity.name == "Mira Murati" and entity.curated and entity.aliases == ["ミラ・ムラティ", "ムラティ"]
-    history = client_editor.get(reverse("admin:articles_entity_history", args=[entity.pk]))
-    assert "Mira Murati" in history.content.decode() or history.status_code == 200
+    history = client_editor.get(reverse("admin:articles_entity_history", args=[entity.pk])).content.decode()
+    assert "editor" in history and "state before the first edit" in history
 
 
 def test_publish_and_unpublish_actions(client_editor, seeded):

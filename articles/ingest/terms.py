@@ -25,11 +25,7 @@ _MAX = 0xFFFF
 @dataclass(frozen=True, slots=True)
 class IndexedField:
     terms: str  # space-separated terms
-    offsets: bytes  # encode_offsets() of the terms' spans
-
-    @property
-    def spans(self) -> list[tuple[int, int]]:
-        return decode_offsets(self.offsets)
+    offsets: bytes  # the terms' (start delta, length) pairs; decode_offsets() reads them
 
 
 EMPTY = IndexedField("", b"")

@@ -257,18 +257,6 @@ class ImportOutcome:
     parsed: ParsedArticle
 
 
-def article_import(
-    parsed: ParsedArticle,
-    *,
-    status: str = Article.Status.PUBLISHED,
-    force: bool = False,
-    sources: SourceCache | None = None,
-) -> ImportOutcome:
-    """Create or update one article and everything extracted from it, atomically."""
-    [outcome] = articles_import([parsed], status=status, force=force, sources=sources)
-    return outcome
-
-
 @transaction.atomic
 def articles_import(
     batch: Sequence[ParsedArticle],

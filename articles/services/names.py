@@ -36,13 +36,13 @@ def _sync(model, field: str, objects: list) -> None:
     if not objects:
         return
     wanted = {(obj.pk, key) for obj in objects for key in keys_of(obj.names)}
-    existing = set(model.objects.filter(**{f"{field}__in": objects}).values_list(f"{field}_id", "key"))
-    stale = existing - wanted
+    rows = model.objects.filter(**{f"{field}__in": objects}).values_list("id", f"{field}_id", "key")
+    existing = {(pk, key): row_id for row_id, pk, key in rows}
+    stale = [row_id for pair, row_id in existing.items() if pair not in wanted]
     if stale:
-        for pk, key in stale:
-            model.objects.filter(**{f"{field}_id": pk, "key": key}).delete()
+        model.objects.filter(id__in=stale).delete()
     model.objects.bulk_create(
-        [model(**{f"{field}_id": pk, "key": key}) for pk, key in wanted - existing],
+        [model(**{f"{field}_id": pk, "key": key}) for pk, key in wanted - existing.keys()],
         ignore_conflicts=True,
     )
 
