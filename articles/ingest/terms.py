@@ -2,7 +2,8 @@
 
 Each mode-C word (normalised, folded) followed by its mode-A parts, in text order, and for
 each term its place in the original text, packed as (start delta, length) pairs of 16-bit
-integers (about 4 bytes a term) so that snippets can be cut from the original text.
+integers in native byte order (about 4 bytes a term) so that snippets can be cut from the
+original text.
 
 >>> field = index_field("東京都に")
 >>> field.terms, decode_offsets(field.offsets)
@@ -11,6 +12,7 @@ integers (about 4 bytes a term) so that snippets can be cut from the original te
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,10 +45,10 @@ def index_field(text: str, tokens: Sequence[Token] | None = None) -> IndexedFiel
     values = [0] * (2 * len(starts))  # (start delta, length) pairs, flattened
     values[0::2] = map(sub, starts, [0, *starts])
     values[1::2] = lengths
-    try:
-        offsets = array("H", values).tobytes()
-    except OverflowError:  # absurd gaps: clamp, do not fail
-        offsets = array("H", [min(v, _MAX) for v in values]).tobytes()
+    try:  # struct packs a list twice as fast as array() converts one
+        offsets = struct.pack(f"={len(values)}H", *values)
+    except struct.error:  # absurd gaps: clamp, do not fail
+        offsets = struct.pack(f"={len(values)}H", *(min(v, _MAX) for v in values))
     return IndexedField(" ".join(terms), offsets)
 
 

@@ -20,6 +20,7 @@ from articles.ingest.types import Document, Figure
 from articles.models import Article, Claim, Entity, Mention, SearchDocument, Source
 
 BATCH = 500
+INDEXED_FIELDS = ("title", "headings", "body", "names", "title_offsets", "body_offsets")
 
 
 @lru_cache(maxsize=50_000)
@@ -41,8 +42,8 @@ def _article_names(article_ids: list[int]) -> dict[int, list[str]]:
     )
     entity_ids = {e for _, e in mentioned}
     entities = {
-        e.pk: e.names
-        for e in Entity.objects.filter(pk__in=entity_ids).only("name", "aliases")
+        pk: [name, *aliases]
+        for pk, name, aliases in Entity.objects.filter(pk__in=entity_ids).values_list("pk", "name", "aliases")
     }
     for article_id, entity_id in mentioned:
         names[article_id] += entities.get(entity_id, [])
@@ -58,8 +59,9 @@ def _article_names(article_ids: list[int]) -> dict[int, list[str]]:
     own = list(Article.objects.filter(pk__in=article_ids, source__isnull=False).values_list("id", "source_id"))
     source_links += claim_outlets + own
     sources = {
-        s.pk: s.names
-        for s in Source.objects.filter(pk__in={s for _, s in source_links}).only("name", "aliases")
+        pk: [name, *aliases]
+        for pk, name, aliases in Source.objects.filter(pk__in={s for _, s in source_links})
+        .values_list("pk", "name", "aliases")
     }
     for article_id, source_id in dict.fromkeys(source_links):
         names[article_id] += sources.get(source_id, [])
@@ -94,7 +96,7 @@ def index_articles(items: list[tuple[Article, dict[str, IndexedField] | None, li
         [_document(article, fields, names) for article, fields, names in items],
         update_conflicts=True,
         unique_fields=["article"],
-        update_fields=["title", "headings", "body", "names", "title_offsets", "body_offsets"],
+        update_fields=INDEXED_FIELDS,
     )
 
 
@@ -131,11 +133,28 @@ def _article_batches(batch_size: int) -> Iterator[list[Article]]:
         last_id = articles[-1].pk
 
 
+def _changed(documents: list[SearchDocument]) -> list[SearchDocument]:
+    """The documents that differ from what the index holds for their article: a rebuild
+    rewrites only these, so rebuilding a current index churns neither FTS5 segments nor
+    PostgreSQL rows and GIN entries."""
+    stored = {
+        article_id: (title, headings, body, names, bytes(title_offsets), bytes(body_offsets))
+        for article_id, title, headings, body, names, title_offsets, body_offsets in
+        SearchDocument.objects.filter(article_id__in=[d.article_id for d in documents])
+        .values_list("article_id", *INDEXED_FIELDS)
+    }
+    return [
+        d for d in documents
+        if stored.get(d.article_id) != (d.title, d.headings, d.body, d.names, d.title_offsets, d.body_offsets)
+    ]
+
+
 def rebuild_index(
     *, batch_size: int = BATCH, workers: int = 1, progress: Callable[[int], None] | None = None
-) -> int:
-    """Rebuild every SearchDocument from the articles, in batches (memory stays bounded).
-    With `workers` > 1, worker processes analyse the next batches while this one writes."""
+) -> tuple[int, int]:
+    """Rebuild every SearchDocument from the articles, in batches (memory stays bounded), and
+    return how many articles were analysed and how many documents changed. With `workers`
+    > 1, worker processes analyse the next batches while this one writes."""
     batches: deque[list[Article]] = deque()
 
     def texts() -> Iterator[list[tuple[str, str, str]]]:
@@ -148,7 +167,7 @@ def rebuild_index(
         results = map_in_workers(index_fields_of, texts(), workers=workers)
     else:
         results = map(index_fields_of, texts())
-    total = 0
+    total = rewritten = 0
     for fields in results:
         articles = batches.popleft()
         names = _article_names([a.pk for a in articles])
@@ -157,9 +176,11 @@ def rebuild_index(
             for a, (title, headings, body) in zip(articles, fields, strict=True)
         ]
         with transaction.atomic():
-            SearchDocument.objects.filter(article_id__in=[a.pk for a in articles]).delete()
-            SearchDocument.objects.bulk_create(documents)
+            changed = _changed(documents)
+            SearchDocument.objects.filter(article_id__in=[d.article_id for d in changed]).delete()
+            SearchDocument.objects.bulk_create(changed)
         total += len(articles)
+        rewritten += len(changed)
         if progress:
             progress(len(articles))
-    return total
+    return total, rewritten

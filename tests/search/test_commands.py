@@ -35,9 +35,20 @@ def test_rebuild_gives_the_same_index(search_articles, write_file):
     assert search("東京").total == 0
     out = StringIO()
     call_command("rebuild_search_index", "--batch-size", "3", stdout=out)
-    assert out.getvalue().strip() == f"indexed {len(before)} articles"
+    assert out.getvalue().strip() == f"indexed {len(before)} articles, {len(before)} of them changed"
     after = {d.article_id: (d.title, d.headings, d.body, d.names, bytes(d.body_offsets))
              for d in SearchDocument.objects.all()}
     assert after == before
     assert search("東京").total == 3
     assert search("ロイター 共同通信").total == 1  # outlets cited per claim and per article
+
+
+def test_rebuild_rewrites_only_documents_that_changed(search_articles):
+    SearchDocument.objects.filter(article=next(iter(search_articles.values()))).update(names="古い 名前")
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert out.getvalue().strip() == f"indexed {len(search_articles)} articles, 1 of them changed"
+    assert search("古い").total == 0
+    out = StringIO()
+    call_command("rebuild_search_index", "--workers", "2", stdout=out)
+    assert out.getvalue().strip() == f"indexed {len(search_articles)} articles, 0 of them changed"

@@ -21,5 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size, workers, **options):
         total = Article.objects.count()
         with tqdm(total=total, unit="article", disable=not self.stderr.isatty(), file=sys.stderr) as bar:
-            done = rebuild_index(batch_size=max(1, batch_size), workers=max(1, workers), progress=bar.update)
-        self.stdout.write(f"indexed {done} articles")
+            done, rewritten = rebuild_index(
+                batch_size=max(1, batch_size), workers=max(1, workers), progress=bar.update
+            )
+        self.stdout.write(f"indexed {done} articles, {rewritten} of them changed")
