@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from articles.models import Article, Entity, SearchDocument, Source
@@ -68,10 +69,10 @@ class SearchFilters:
         return "".join(f" AND {c}" for c in clauses), params
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    from django.utils import timezone
-
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+def _day_start(day: dt.date):
+    """The first instant of `day` in the archive's time zone, as the database compares it
+    (on SQLite, the UTC text Django stores; a raw aware datetime would compare as other text)."""
+    return connection.ops.adapt_datetimefield_value(timezone.make_aware(dt.datetime.combine(day, dt.time.min)))
 
 
 @dataclass
@@ -220,6 +221,18 @@ def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit
     return hits
 
 
+def _local_year(column: str) -> tuple[str, list]:
+    """SQL for the year of a timestamp in the archive's time zone, the zone the date filters
+    use: an article published at 2025-01-01 08:00 in Tokyo counts for 2025, not for 2024."""
+    zone = timezone.get_current_timezone()
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(YEAR FROM {column} AT TIME ZONE %s)", [str(zone)]
+    # SQLite knows no zones: shift by the zone's offset at New Year, when years change
+    new_year = dt.datetime(timezone.now().year, 1, 1, tzinfo=zone)
+    shift = f"{int(new_year.utcoffset().total_seconds())} seconds"
+    return f"CAST(strftime('%%Y', {column}, %s) AS INTEGER)", [shift]
+
+
 def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
     """Counts of the top entities, sources and years among the results (for very common
     queries, among the newest rank_window of them: see Facets.partial)."""
@@ -228,11 +241,7 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
     if parsed.is_empty:
         return empty
     backend = _backend()
-    year = (
-        "CAST(strftime('%%Y', a.published_at) AS INTEGER)"
-        if connection.vendor == "sqlite"
-        else "EXTRACT(YEAR FROM a.published_at AT TIME ZONE 'UTC')"
-    )
+    year, year_params = _local_year("a.published_at")
     try:
         with backend.reading() as cursor:
             matched = _scope(cursor, backend, parsed, SearchFilters(**filters), backend.rank_window)
@@ -255,7 +264,7 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
             cursor.execute(
                 f"SELECT {year} AS y, count(*) AS n FROM {scope} AND a.published_at IS NOT NULL"
                 " GROUP BY y ORDER BY y DESC",
-                scope_params,
+                [*year_params, *scope_params],
             )
             year_counts = cursor.fetchall()
     except DatabaseError:

@@ -1,5 +1,7 @@
 """search(): folding, precision, phrases, exclusions, ranking, filters, facets, snippets."""
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -96,6 +98,18 @@ def test_facets_count_the_whole_result_set(search_articles):
     assert years == {2025: 2, 2024: 1}
     assert any(entity.name == "マーク・ザッカーバーグ" for entity, _ in facets.entities)
     assert sum(n for _, n in facets.sources) == 3
+
+
+def test_year_facets_count_years_in_the_archive_time_zone(db, write_file):
+    import datetime as dt
+
+    # 2025-01-01 08:00 in Tokyo is still 2024 in UTC: the facet agrees with the date filter
+    path = write_file("new-year.jsonl", json.dumps(
+        {"title": "元日の東京", "body": "元日の東京は晴れた。", "url": "https://example.jp/new-year",
+         "published_at": "2025-01-01T08:00:00+09:00"}, ensure_ascii=False))
+    assert not import_paths([path]).failures
+    assert dict(search_facets("元日").years) == {2025: 1}
+    assert search("元日", published_from=dt.date(2025, 1, 1)).total == 1
 
 
 def test_an_alias_finds_articles_that_use_another_name(search_articles, editor):
