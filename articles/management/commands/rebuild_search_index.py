@@ -24,4 +24,4 @@ class Command(BaseCommand):
             done, rewritten = rebuild_index(
                 batch_size=max(1, batch_size), workers=max(1, workers), progress=bar.update
             )
-        self.stdout.write(f"indexed {done} articles, {rewritten} of them changed")
+        self.stdout.write(f"indexed {done} article{'' if done == 1 else 's'}, {rewritten} of them changed")
