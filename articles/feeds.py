@@ -39,6 +39,15 @@ class ArticleFeed(Feed):
         except _Merged as merged:
             return HttpResponsePermanentRedirect(merged.url)
 
+    def shown(self, found):
+        """The entity or source a feed is about: 404 if nothing public has the id; if it was
+        merged, a permanent redirect to the survivor's feed."""
+        if found is None:
+            raise Http404
+        if found.merged_into_id:
+            raise _Merged(reverse(self.feed_url_name, args=[found.merged_into_id]))
+        return found
+
     def item_title(self, article):
         return escape(article.title)
 
@@ -83,12 +92,7 @@ class EntityArticlesFeed(ArticleFeed):
     feed_url_name = "articles:entity_feed_rss"
 
     def get_object(self, request, pk):
-        entity = selectors.entity_for_reader(pk)
-        if entity is None:
-            raise Http404
-        if entity.merged_into_id:
-            raise _Merged(reverse(self.feed_url_name, args=[entity.merged_into_id]))
-        return entity
+        return self.shown(selectors.entity_for_reader(pk))
 
     def title(self, entity):
         return _("News archive: articles naming %(name)s") % {"name": entity.name}
@@ -115,12 +119,7 @@ class SourceArticlesFeed(ArticleFeed):
     feed_url_name = "articles:source_feed_rss"
 
     def get_object(self, request, pk):
-        source = selectors.source_for_reader(pk)
-        if source is None:
-            raise Http404
-        if source.merged_into_id:
-            raise _Merged(reverse(self.feed_url_name, args=[source.merged_into_id]))
-        return source
+        return self.shown(selectors.source_for_reader(pk))
 
     def title(self, source):
         return _("News archive: articles from %(name)s") % {"name": source.name}

@@ -21,11 +21,11 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.ingest import name_key
 from articles.models import Article, Claim, Entity, EntityName, Mention, Source, SourceName
+from articles.search import day_start
 
 MAX_ID = 2**63 - 1  # the largest id the databases store; larger ones must not reach a query
 # far enough from the calendar's ends that moving to UTC or to the next day stays in range
@@ -81,11 +81,6 @@ class YesNoFilter(django_filters.TypedChoiceFilter):
         super().__init__(choices=[("true", _("yes")), ("false", _("no"))], coerce=lambda v: v == "true", **kwargs)
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    """Midnight in the current time zone, as the search engine reads its date filters."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 class ArticleFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", max_length=500, label=_("search words"))
     entity = IdFilter(method="filter_entity", label=_("mentions this entity (id)"))
@@ -112,10 +107,10 @@ class ArticleFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(source_id=value) | Q(id__in=cited))
 
     def filter_published_from(self, queryset, name, value: dt.date):
-        return queryset.filter(published_at__gte=_day_start(value))
+        return queryset.filter(published_at__gte=day_start(value))
 
     def filter_published_to(self, queryset, name, value: dt.date):
-        return queryset.filter(published_at__lt=_day_start(value + dt.timedelta(days=1)))
+        return queryset.filter(published_at__lt=day_start(value + dt.timedelta(days=1)))
 
     @property
     def search_query(self) -> str:

@@ -85,13 +85,21 @@ def article(request, slug):
     return render(request, "articles/article_detail.html", {"detail": detail, "article": detail.article})
 
 
+def _not_here(found, url_name: str):
+    """For an entity or source page: 404 if nothing public has the id, a permanent redirect to
+    the survivor if it was merged, None if the page can be shown."""
+    if found is None:
+        raise Http404
+    if found.merged_into_id:
+        return redirect(url_name, found.merged_into_id, permanent=True)
+    return None
+
+
 @content_security_policy
 def entity(request, pk):
     entity = selectors.entity_for_reader(pk)
-    if entity is None:
-        raise Http404
-    if entity.merged_into_id:
-        return redirect("articles:entity", entity.merged_into_id, permanent=True)
+    if moved := _not_here(entity, "articles:entity"):
+        return moved
     count = selectors.entity_article_count(entity)
     return render(request, "articles/entity_detail.html", {
         "entity": entity,
@@ -106,10 +114,8 @@ def entity(request, pk):
 @content_security_policy
 def source(request, pk):
     source = selectors.source_for_reader(pk)
-    if source is None:
-        raise Http404
-    if source.merged_into_id:
-        return redirect("articles:source", source.merged_into_id, permanent=True)
+    if moved := _not_here(source, "articles:source"):
+        return moved
     count = selectors.source_article_count(source)
     return render(request, "articles/source_detail.html", {
         "source": source,

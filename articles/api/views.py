@@ -89,6 +89,16 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
                                              f"{', '.join(self.expandable)}."})
         return frozenset(names)
 
+    def edit(self, request, change_serializer: type, update: Callable, target: str) -> Response:
+        """An editor's PATCH: validated by `change_serializer`, applied by the curation service
+        `update` (which takes the object as `target`), answered with the object as it is now."""
+        obj = self.get_object()
+        change = change_serializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        if change.validated_data:  # an empty patch changes nothing, and records nothing
+            update(**{target: obj}, user=request.user, **change.validated_data)
+        return Response(self.get_serializer(self.get_object()).data)
+
     def get_serializer_class(self):
         if self.action == "list" and self.list_serializer_class:
             return self.list_serializer_class
@@ -198,12 +208,7 @@ class EntityViewSet(ArchiveViewSet):
     @extend_schema(summary="Rename, retype or re-alias an entity (editors)", request=serializers.EntityChangeSerializer,
                    responses=serializers.EntitySerializer)
     def partial_update(self, request, *args, **kwargs):
-        entity = self.get_object()
-        change = serializers.EntityChangeSerializer(data=request.data)
-        change.is_valid(raise_exception=True)
-        if change.validated_data:  # an empty patch changes nothing, and records nothing
-            curation.entity_update(entity=entity, user=request.user, **change.validated_data)
-        return Response(self.get_serializer(self.get_object()).data)
+        return self.edit(request, serializers.EntityChangeSerializer, curation.entity_update, "entity")
 
     @extend_schema(
         summary="Merge other entities into this one (editors)",
@@ -253,12 +258,7 @@ class ClaimViewSet(ArchiveViewSet):
         request=serializers.ClaimChangeSerializer, responses=serializers.ClaimSerializer,
     )
     def partial_update(self, request, *args, **kwargs):
-        claim = self.get_object()
-        change = serializers.ClaimChangeSerializer(data=request.data)
-        change.is_valid(raise_exception=True)
-        if change.validated_data:  # an empty patch changes nothing, and records nothing
-            curation.claim_update(claim=claim, user=request.user, **change.validated_data)
-        return Response(self.get_serializer(self.get_object()).data)
+        return self.edit(request, serializers.ClaimChangeSerializer, curation.claim_update, "claim")
 
 
 @extend_schema(tags=["sources"])

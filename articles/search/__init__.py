@@ -8,13 +8,14 @@ Words, "quoted phrases" and -exclusions; every word must match. Any string is a 
 The website, the API's `search` parameter and `manage.py search` all call `search()`.
 """
 
-from .engine import SearchFilters, SearchHit, SearchPage, search, search_facets
+from .engine import SearchFilters, SearchHit, SearchPage, day_start, search, search_facets
 from .indexing import index_article, index_articles, rebuild_index, reindex_names
 
 __all__ = [
     "SearchFilters",
     "SearchHit",
     "SearchPage",
+    "day_start",
     "index_article",
     "index_articles",
     "rebuild_index",

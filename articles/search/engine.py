@@ -62,17 +62,22 @@ class SearchFilters:
             params.append(self.entity_kind)
         if self.published_from:
             clauses.append("a.published_at >= %s")
-            params.append(_day_start(self.published_from))
+            params.append(_sql_instant(day_start(self.published_from)))
         if self.published_to:
             clauses.append("a.published_at < %s")
-            params.append(_day_start(self.published_to + dt.timedelta(days=1)))
+            params.append(_sql_instant(day_start(self.published_to + dt.timedelta(days=1))))
         return "".join(f" AND {c}" for c in clauses), params
 
 
-def _day_start(day: dt.date):
-    """The first instant of `day` in the archive's time zone, as the database compares it
-    (on SQLite, the UTC text Django stores; a raw aware datetime would compare as other text)."""
-    return connection.ops.adapt_datetimefield_value(timezone.make_aware(dt.datetime.combine(day, dt.time.min)))
+def day_start(day: dt.date) -> dt.datetime:
+    """The first instant of `day` in the archive's time zone: where date filters begin."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _sql_instant(instant: dt.datetime):
+    # as the database compares it: on SQLite, the UTC text Django stores (an aware datetime
+    # passed raw would compare as other text)
+    return connection.ops.adapt_datetimefield_value(instant)
 
 
 @dataclass
