@@ -83,3 +83,6 @@ def test_edits_are_validated_and_recorded(seed_article, editor):
     with pytest.raises(ValidationError):
         curation.claim_review(claims=[claim], status="maybe", user=editor)
     assert curation.claim_review(claims=[claim], status="rejected", user=editor) == 1
+    claim.refresh_from_db()
+    assert (claim.status, claim.reviewed_by) == ("rejected", editor) and claim.reviewed_at
+    assert claim.history.first().history_user == editor

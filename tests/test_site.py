@@ -92,6 +92,11 @@ def test_facets_narrow_the_results(client, archive):
     assert {h.article.published_at.year for h in by_year.hits} == {2024}
     by_kind = client.get("/search/", {"q": "会見", "kind": "place"}).context["search"].results
     assert by_kind.total == 1
+    # a query some of whose hits name no place: the filter keeps only those that do
+    unfiltered = client.get("/search/", {"q": "発表"}).context["search"].results
+    places = client.get("/search/", {"q": "発表", "kind": "place"}).context["search"].results
+    assert 0 < places.total < unfiltered.total
+    assert all(hit.article.mentions.filter(entity__kind="place").exists() for hit in places.hits)
 
 
 def test_search_pages_through_many_results(client, archive, tmp_path):

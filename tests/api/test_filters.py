@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from articles.models import Claim, Entity, Source
+from articles.models import Article, Claim, Entity, Source
 
 from .conftest import ids, results
 
@@ -33,7 +33,7 @@ def test_updated_since_on_every_list(anon, archive, editor):
     from articles.services.curation import claim_update, entity_update
 
     later = timezone.now() + dt.timedelta(seconds=1)
-    since = later.isoformat().replace("+00:00", "Z")
+    since = since_later = later.isoformat().replace("+00:00", "Z")
     for plural in ("articles", "entities", "claims", "sources"):
         assert ids(anon.get(f"/api/v1/{plural}/", {"updated_since": since})) == []
     entity = Entity.objects.get(name="小池百合子")
@@ -47,6 +47,16 @@ def test_updated_since_on_every_list(anon, archive, editor):
     claim_update(claim=archive.seed.claims.last(), note="要確認", user=editor)
     since = timezone.now().replace(microsecond=0) - dt.timedelta(seconds=5)
     assert "OpenAI" in [e["name"] for e in results(anon.get("/api/v1/entities/", {"updated_since": since.isoformat()}))]
+    # ... and only what they change: a stamp later than every other row's
+    openai = Entity.objects.get(name="OpenAI")
+    stamped = Claim.objects.get(pk=archive.seed.claims.last().pk)
+    assert openai.updated_at > Entity.objects.exclude(pk__in=[openai.pk, entity.pk]).latest("updated_at").updated_at
+    assert stamped.updated_at > Claim.objects.exclude(pk__in=[stamped.pk, claim.pk]).latest("updated_at").updated_at
+    # the other two lists find what changed too
+    Article.objects.filter(pk=archive.tokyo.pk).update(updated_at=later)
+    Source.objects.filter(pk=archive.tokyo.source_id).update(updated_at=later)
+    assert ids(anon.get("/api/v1/articles/", {"updated_since": since_later})) == [archive.tokyo.pk]
+    assert ids(anon.get("/api/v1/sources/", {"updated_since": since_later})) == [archive.tokyo.source_id]
 
 
 def test_entities_by_kind_name_alias_and_merged(anon, archive):
@@ -72,6 +82,9 @@ def test_claims_by_every_filter(anon, archive):
     assert with_quantity and all(c["quantities"] for c in with_quantity)
     assert all(not c["quantities"] for c in results(anon.get("/api/v1/claims/", {"has_quantity": "false",
                                                                                   "page_size": 1000})))
+    without_quantity = results(anon.get("/api/v1/claims/", {"has_quantity": "false", "page_size": 1000}))
+    assert without_quantity  # both sides hold claims, and together they are all of them
+    assert len(with_quantity) + len(without_quantity) == len(results(anon.get("/api/v1/claims/", {"page_size": 1000})))
     speaker = seed_claims.filter(speaker__isnull=False).first().speaker
     assert ids(anon.get("/api/v1/claims/", {"speaker": speaker.pk})) == sorted(
         seed_claims.filter(speaker=speaker).values_list("id", flat=True))
@@ -79,6 +92,7 @@ def test_claims_by_every_filter(anon, archive):
     assert ids(anon.get("/api/v1/claims/", {"entity": koike.pk})) == sorted(
         Claim.objects.filter(entities=koike).values_list("id", flat=True))
     attributed = seed_claims.filter(attributed_to__isnull=False).first()
+    assert attributed is not None  # the seed cites WSJ
     if attributed:
         assert attributed.pk in ids(anon.get("/api/v1/claims/", {"source": attributed.attributed_to_id}))
     assert ids(anon.get("/api/v1/claims/", {"source": archive.draft_source.pk})) == []
