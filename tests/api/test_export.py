@@ -59,3 +59,7 @@ def test_export_restores_into_an_empty_archive(anon, archive, tmp_path):
         model.objects.all().delete()
     counts = archive_restore(text.splitlines())
     assert counts["article"] == 3 and counts["entity"] == Entity.objects.count()
+    exported = [json.loads(line) for line in text.splitlines() if line.strip()]
+    for kind, model in (("entity", Entity), ("source", Source), ("claim", Claim)):  # every record, by id
+        assert sorted(model.objects.values_list("id", flat=True)) == sorted(
+            r["id"] for r in exported if r.get("type") == kind), kind

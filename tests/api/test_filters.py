@@ -69,6 +69,12 @@ def test_entities_by_kind_name_alias_and_merged(anon, archive):
     assert ids(anon.get("/api/v1/entities/", {"merged": "true"})) == []
     assert len(ids(anon.get("/api/v1/entities/", {"merged": "false", "page_size": 1000}))) == len(
         ids(anon.get("/api/v1/entities/", {"page_size": 1000})))
+    from articles.services.curation import entity_merge
+
+    openai = Entity.objects.get(name="OpenAI")
+    entity_merge(survivor=zuckerberg, others=[openai])
+    assert ids(anon.get("/api/v1/entities/", {"merged": "true"})) == [openai.pk]
+    assert openai.pk not in ids(anon.get("/api/v1/entities/", {"merged": "false", "page_size": 1000}))
 
 
 def test_claims_by_every_filter(anon, archive):
