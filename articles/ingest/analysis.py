@@ -20,6 +20,7 @@ from sudachipy import Dictionary, SplitMode
 MAX_CHUNK_BYTES = 40_000
 
 _SKIPPED_POS = frozenset({"補助記号", "空白"})
+_UNSEEN = object()
 _local = threading.local()
 _dictionary_lock = threading.Lock()
 _dictionary: Dictionary | None = None
@@ -89,6 +90,7 @@ class _Analyser:
 
         self.word_flags = word_flags
         self.words: dict[tuple[int, str], tuple] = {}
+        self.layouts: dict[tuple[int, str], tuple | None] = {}
         self.morphemes = None
 
     def word(self, morpheme, surface: str) -> tuple:
@@ -130,25 +132,49 @@ class _Analyser:
         return tokens
 
 
-    def terms(self, text: str) -> tuple[list[str], list[int], list[int]]:
-        """Only the search terms of `text` (term, start, length), without building tokens:
-        what re-indexing needs."""
-        words = self.words
-        placed: list[tuple[int, tuple, int]] = []  # (word start, the word's terms, word end)
+    def layout(self, morpheme, surface: str) -> tuple | None:
+        """How a word lays out in the index, worked out once per word: its terms joined by
+        spaces, the first term's start in the word and length, the (start delta, length)
+        pairs of the other terms flattened, and the last term's start in the word. None for
+        a word without terms (symbols, spaces)."""
+        key = (morpheme.word_id(), surface)
+        terms = (self.words.get(key) or self.word(morpheme, surface))[3]
+        layout = None
+        if terms:
+            pairs: list[int] = []
+            for (_, before, _), (_, start, end) in zip(terms, terms[1:]):
+                pairs += (start - before, end - start)
+            _, first, first_end = terms[0]
+            layout = (" ".join(t for t, _, _ in terms), first, first_end - first, tuple(pairs), terms[-1][1])
+        if len(self.layouts) < self.MAX_CACHED_WORDS:
+            self.layouts[key] = layout
+        return layout
+
+    def terms(self, text: str) -> tuple[str, list[int]]:
+        """Only what the index stores of `text`, without building tokens (what re-indexing
+        needs): its terms joined by spaces, and each term's (start delta, length) pair,
+        flattened. One pass over the morphemes with each word's layout cached: building
+        the lists term by term cost as much again as the loop itself."""
+        layouts = self.layouts
+        pieces: list[str] = []
+        pairs: list[int] = []
+        last = 0  # the start of the last term placed
         for offset, chunk in chunks(text):
             self.morphemes = self.tokenizer.tokenize(chunk, out=self.morphemes)
-            start = offset
-            placed += [
-                # read left to right: the word's start, its terms, then `start` moves to its end
-                (start, (words.get((m.word_id(), surface)) or self.word(m, surface))[3], start := start + len(surface))
-                for m in self.morphemes
-                for surface in (m.surface(),)
-            ]
-        return (
-            [term for _, terms, _ in placed for term, _, _ in terms],
-            [base + start for base, terms, _ in placed for _, start, _ in terms],
-            [end - start for _, terms, _ in placed for _, start, end in terms],
-        )
+            start = offset  # morphemes cover the chunk end to end (see analyse())
+            for m in self.morphemes:
+                surface = m.surface()
+                layout = layouts.get((m.word_id(), surface), _UNSEEN)
+                if layout is _UNSEEN:
+                    layout = self.layout(m, surface)
+                if layout:
+                    words, first, length, rest, last_start = layout
+                    pieces.append(words)
+                    pairs += (start + first - last, length)
+                    pairs += rest
+                    last = start + last_start
+                start += len(surface)
+        return " ".join(pieces), pairs
 
 
 def _analyser() -> _Analyser:
@@ -163,8 +189,9 @@ def analyse(text: str) -> list[Token]:
     return _analyser().analyse(text)
 
 
-def search_terms(text: str) -> tuple[list[str], list[int], list[int]]:
-    """The search terms of `text` with their starts and lengths, the same as the tokens'."""
+def search_terms(text: str) -> tuple[str, list[int]]:
+    """The search terms of `text`, space-separated, and their (start delta, length) pairs
+    flattened: the same as the tokens' (terms.index_field() packs them)."""
     return _analyser().terms(text)
 
 

@@ -36,20 +36,19 @@ EMPTY = IndexedField("", b"")
 def index_field(text: str, tokens: Sequence[Token] | None = None) -> IndexedField:
     if not text:
         return EMPTY
-    if tokens is None:  # indexing alone: terms straight from the analyser, no tokens built
-        terms, starts, lengths = search_terms(text)
+    if tokens is None:  # indexing alone: straight from the analyser, no tokens built
+        terms, pairs = search_terms(text)
     else:
-        terms = [term for token in tokens for term, _, _ in token.terms]
+        terms = " ".join(term for token in tokens for term, _, _ in token.terms)
         starts = [token.start + start for token in tokens for _, start, _ in token.terms]
-        lengths = [end - start for token in tokens for _, start, end in token.terms]
-    values = [0] * (2 * len(starts))  # (start delta, length) pairs, flattened
-    values[0::2] = map(sub, starts, [0, *starts])
-    values[1::2] = lengths
+        pairs = [0] * (2 * len(starts))  # (start delta, length) pairs, flattened
+        pairs[0::2] = map(sub, starts, [0, *starts])
+        pairs[1::2] = [end - start for token in tokens for _, start, end in token.terms]
     try:  # struct packs a list twice as fast as array() converts one
-        offsets = struct.pack(f"={len(values)}H", *values)
+        offsets = struct.pack(f"={len(pairs)}H", *pairs)
     except struct.error:  # absurd gaps: clamp, do not fail
-        offsets = struct.pack(f"={len(values)}H", *(min(v, _MAX) for v in values))
-    return IndexedField(" ".join(terms), offsets)
+        offsets = struct.pack(f"={len(pairs)}H", *(min(v, _MAX) for v in pairs))
+    return IndexedField(terms, offsets)
 
 
 def index_fields_of(texts: list[tuple[str, str, str]]) -> list[tuple[IndexedField, IndexedField, IndexedField]]:

@@ -60,3 +60,21 @@ def test_ingest_imports_without_django():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env={})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ceo"
+
+
+def test_reindexing_stores_what_the_importer_stores(livedoor_files):
+    """index_field(text) (re-indexing: cached word layouts, no tokens) and
+    index_field(text, analyse(text)) (the importer) give the same terms and offsets, on real
+    news and on the awkward cases: symbols first, width variants, a text cut into chunks."""
+    texts = [path.read_text(encoding="utf-8") for path in livedoor_files]
+    texts += [
+        "「　」ｻﾞｯｶｰﾊﾞｰｸﾞ氏、ＣＥＯに。東京都庁",
+        "！？" * 10 + "東京都",
+        ("東京都の知事は会見で新しい方針を説明した。" * 2500),  # over the chunk size
+    ]
+    for text in texts * 2:  # the second time from the cache of word layouts
+        reindexed, imported = index_field(text), index_field(text, analyse(text))
+        assert reindexed == imported
+        spans = decode_offsets(reindexed.offsets)
+        assert len(spans) == len(reindexed.terms.split())
+        assert all(0 <= start < end <= len(text) for start, end in spans)
