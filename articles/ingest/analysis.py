@@ -12,6 +12,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from sudachipy import Dictionary, SplitMode
@@ -20,7 +21,6 @@ from sudachipy import Dictionary, SplitMode
 MAX_CHUNK_BYTES = 40_000
 
 _SKIPPED_POS = frozenset({"補助記号", "空白"})
-_UNSEEN = object()
 _local = threading.local()
 _dictionary_lock = threading.Lock()
 _dictionary: Dictionary | None = None
@@ -91,6 +91,10 @@ class _Analyser:
         self.word_flags = word_flags
         self.words: dict[tuple[int, str], tuple] = {}
         self.layouts: dict[tuple[int, str], tuple | None] = {}
+        # the same by word id alone, for the first surface seen: an int key is found faster
+        # than a (word id, surface) pair; other surfaces of a word (ｶﾞｽ for ガス) and words
+        # out of the vocabulary (they share ids) go on to the pairs
+        self.layout_by_id: dict[int, tuple[str, tuple | None]] = {}
         self.morphemes = None
 
     def word(self, morpheme, surface: str) -> tuple:
@@ -131,23 +135,25 @@ class _Analyser:
             ]
         return tokens
 
-
     def layout(self, morpheme, surface: str) -> tuple | None:
         """How a word lays out in the index, worked out once per word: its terms joined by
         spaces, the first term's start in the word and length, the (start delta, length)
         pairs of the other terms flattened, and the last term's start in the word. None for
         a word without terms (symbols, spaces)."""
         key = (morpheme.word_id(), surface)
+        if key in self.layouts:
+            return self.layouts[key]
         terms = (self.words.get(key) or self.word(morpheme, surface))[3]
         layout = None
         if terms:
             pairs: list[int] = []
-            for (_, before, _), (_, start, end) in zip(terms, terms[1:]):
+            for (_, before, _), (_, start, end) in pairwise(terms):
                 pairs += (start - before, end - start)
             _, first, first_end = terms[0]
             layout = (" ".join(t for t, _, _ in terms), first, first_end - first, tuple(pairs), terms[-1][1])
         if len(self.layouts) < self.MAX_CACHED_WORDS:
             self.layouts[key] = layout
+            self.layout_by_id.setdefault(key[0], (surface, layout))
         return layout
 
     def terms(self, text: str) -> tuple[str, list[int]]:
@@ -155,7 +161,7 @@ class _Analyser:
         needs): its terms joined by spaces, and each term's (start delta, length) pair,
         flattened. One pass over the morphemes with each word's layout cached: building
         the lists term by term cost as much again as the loop itself."""
-        layouts = self.layouts
+        by_id = self.layout_by_id
         pieces: list[str] = []
         pairs: list[int] = []
         last = 0  # the start of the last term placed
@@ -164,9 +170,8 @@ class _Analyser:
             start = offset  # morphemes cover the chunk end to end (see analyse())
             for m in self.morphemes:
                 surface = m.surface()
-                layout = layouts.get((m.word_id(), surface), _UNSEEN)
-                if layout is _UNSEEN:
-                    layout = self.layout(m, surface)
+                seen = by_id.get(m.word_id())
+                layout = seen[1] if seen is not None and seen[0] == surface else self.layout(m, surface)
                 if layout:
                     words, first, length, rest, last_start = layout
                     pieces.append(words)
