@@ -1,6 +1,6 @@
 """Indexing speed: rebuild_search_index over livedoor articles, per core and on every core.
 
-    python bench/index.py [--files N] [--rounds R]
+    python bench/index.py [--files N] [--rounds R (default 5)]
 
 Imports the first N livedoor files into a scratch SQLite database, then, in the same run:
 bare SudachiPy tokenisation of every title and body (one process), and the full re-index
@@ -23,7 +23,7 @@ from _setup import django_on_scratch_database, livedoor_files
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     files = livedoor_files(args.files)

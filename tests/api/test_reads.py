@@ -59,7 +59,12 @@ def test_expand_replaces_ids_by_compact_objects(anon, archive):
                                    "api_url": f"http://testserver/api/v1/articles/{archive.seed.pk}/"}
     assert expanded["speaker"]["name"] == claim.speaker.name
     assert sorted(e["id"] for e in expanded["entities"]) == sorted(claim.entities.values_list("id", flat=True))
-    assert expanded["attributed_to"] is None or "name" in expanded["attributed_to"]
+    cited = Claim.objects.filter(article=archive.seed, attributed_to__isnull=False).exclude(status="rejected").first()
+    outlet = cited.attributed_to
+    assert anon.get(path("claim", cited.pk), {"expand": "attributed_to"}).json()["attributed_to"] == {
+        "id": outlet.pk, "name": outlet.name, "kind": outlet.kind,
+        "api_url": f"http://testserver/api/v1/sources/{outlet.pk}/",
+    }
 
 
 def test_expand_refuses_unknown_names(anon, archive):
