@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from operator import attrgetter
 
 from django.db import transaction
 
@@ -21,6 +22,7 @@ from articles.models import Article, Claim, Entity, Mention, SearchDocument, Sou
 
 BATCH = 500
 INDEXED_FIELDS = ("title", "headings", "body", "names", "title_offsets", "body_offsets")
+_indexed = attrgetter(*INDEXED_FIELDS)
 
 
 @lru_cache(maxsize=50_000)
@@ -41,10 +43,7 @@ def _article_names(article_ids: list[int]) -> dict[int, list[str]]:
         .values_list("article_id", "entity_id").distinct()
     )
     entity_ids = {e for _, e in mentioned}
-    entities = {
-        pk: [name, *aliases]
-        for pk, name, aliases in Entity.objects.filter(pk__in=entity_ids).values_list("pk", "name", "aliases")
-    }
+    entities = {e.pk: e.names for e in Entity.objects.filter(pk__in=entity_ids).only("name", "aliases")}
     for article_id, entity_id in mentioned:
         names[article_id] += entities.get(entity_id, [])
     source_links = list(
@@ -59,9 +58,7 @@ def _article_names(article_ids: list[int]) -> dict[int, list[str]]:
     own = list(Article.objects.filter(pk__in=article_ids, source__isnull=False).values_list("id", "source_id"))
     source_links += claim_outlets + own
     sources = {
-        pk: [name, *aliases]
-        for pk, name, aliases in Source.objects.filter(pk__in={s for _, s in source_links})
-        .values_list("pk", "name", "aliases")
+        s.pk: s.names for s in Source.objects.filter(pk__in={s for _, s in source_links}).only("name", "aliases")
     }
     for article_id, source_id in dict.fromkeys(source_links):
         names[article_id] += sources.get(source_id, [])
@@ -138,15 +135,12 @@ def _changed(documents: list[SearchDocument]) -> list[SearchDocument]:
     rewrites only these, so rebuilding a current index churns neither FTS5 segments nor
     PostgreSQL rows and GIN entries."""
     stored = {
-        article_id: (title, headings, body, names, bytes(title_offsets), bytes(body_offsets))
-        for article_id, title, headings, body, names, title_offsets, body_offsets in
-        SearchDocument.objects.filter(article_id__in=[d.article_id for d in documents])
+        # PostgreSQL reads the offsets as memoryview, SQLite as bytes
+        row[0]: tuple(bytes(v) if isinstance(v, memoryview) else v for v in row[1:])
+        for row in SearchDocument.objects.filter(article_id__in=[d.article_id for d in documents])
         .values_list("article_id", *INDEXED_FIELDS)
     }
-    return [
-        d for d in documents
-        if stored.get(d.article_id) != (d.title, d.headings, d.body, d.names, d.title_offsets, d.body_offsets)
-    ]
+    return [d for d in documents if stored.get(d.article_id) != _indexed(d)]
 
 
 def rebuild_index(

@@ -86,9 +86,8 @@ def test_claims_by_every_filter(anon, archive):
     assert quotes and all(c["kind"] == "quote" for c in quotes)
     with_quantity = results(anon.get("/api/v1/claims/", {"has_quantity": "true", "page_size": 1000}))
     assert with_quantity and all(c["quantities"] for c in with_quantity)
-    assert all(not c["quantities"] for c in results(anon.get("/api/v1/claims/", {"has_quantity": "false",
-                                                                                  "page_size": 1000})))
     without_quantity = results(anon.get("/api/v1/claims/", {"has_quantity": "false", "page_size": 1000}))
+    assert all(not c["quantities"] for c in without_quantity)
     assert without_quantity  # both sides hold claims, and together they are all of them
     assert len(with_quantity) + len(without_quantity) == len(results(anon.get("/api/v1/claims/", {"page_size": 1000})))
     speaker = seed_claims.filter(speaker__isnull=False).first().speaker
@@ -99,8 +98,7 @@ def test_claims_by_every_filter(anon, archive):
         Claim.objects.filter(entities=koike).values_list("id", flat=True))
     attributed = seed_claims.filter(attributed_to__isnull=False).first()
     assert attributed is not None  # the seed cites WSJ
-    if attributed:
-        assert attributed.pk in ids(anon.get("/api/v1/claims/", {"source": attributed.attributed_to_id}))
+    assert attributed.pk in ids(anon.get("/api/v1/claims/", {"source": attributed.attributed_to_id}))
     assert ids(anon.get("/api/v1/claims/", {"source": archive.draft_source.pk})) == []
 
 

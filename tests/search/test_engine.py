@@ -1,5 +1,6 @@
 """search(): folding, precision, phrases, exclusions, ranking, filters, facets, snippets."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -84,7 +85,6 @@ def test_filters(search_articles):
     assert urls(search("ザッカーバーグ", language="en")) == {"https://example.org/5"}
     example_org = search_articles["https://example.org/5"].source
     assert urls(search("ザッカーバーグ", source=example_org.pk)) == {"https://example.org/5"}
-    import datetime as dt
 
     assert urls(search("東京", published_from=dt.date(2024, 9, 1), published_to=dt.date(2024, 9, 1))) == {
         "https://example.jp/1"
@@ -101,8 +101,6 @@ def test_facets_count_the_whole_result_set(search_articles):
 
 
 def test_year_facets_count_years_in_the_archive_time_zone(db, write_file):
-    import datetime as dt
-
     # 2025-01-01 08:00 in Tokyo is still 2024 in UTC: the facet agrees with the date filter
     path = write_file("new-year.jsonl", json.dumps(
         {"title": "元日の東京", "body": "元日の東京は晴れた。", "url": "https://example.jp/new-year",
