@@ -6,7 +6,8 @@ The archive is the livedoor corpus repeated with varied titles (see _setup.large
 built on first use). Each query of a set of real words (names, places, common nouns, 1- and
 2-character words, a phrase, an exclusion) runs `search()` (count + first page of 20 hits with
 snippets) and, in the same run, the naive `Article.objects.filter(body__icontains=q)` (count +
-first 20). Prints p50/p95 per method, the ratio, and the index size (indexing speed:
+first 20). Prints p50/p95 per method, the ratio, the index size, the time of a deep page
+(offset 5,000), and how many distinct articles 50 pages of 日 show (indexing speed:
 bench/index.py).
 
 Budgets at 100,000 articles: SQLite p95 < 30 ms and >= 50x faster than icontains;
@@ -35,15 +36,18 @@ QUERIES = [
 ]
 
 
+DEEP = 5_000
+
+
 def percentile(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def time_queries(run, rounds: int) -> list[float]:
+def time_queries(run, rounds: int, queries: list[str] = QUERIES) -> list[float]:
     times = []
     for _ in range(rounds):
-        for query in QUERIES:
+        for query in queries:
             started = time.perf_counter()
             run(query)
             times.append((time.perf_counter() - started) * 1000)
@@ -95,7 +99,11 @@ def main() -> int:
     time_queries(engine, 1)  # warm the caches
     fast = time_queries(engine, args.rounds)
     slow = time_queries(naive, args.naive_rounds) if args.naive_rounds else []
-    totals = {q: search(q).total for q in ("日", "東京", "香川", '"日本代表"')}
+    totals = {q: search(q).total for q in QUERIES}
+    # deep pages: page 251 of the queries with more matches than that (ranked within one block)
+    common = [q for q in QUERIES if totals[q] > DEEP + 20]
+    deep = time_queries(lambda query: search(query, limit=20, offset=DEEP), args.rounds, common)
+    walked = [hit.article.pk for offset in range(0, 1000, 20) for hit in search("日", offset=offset).hits]
 
     print(f"database: {connection.vendor} ({url})   articles: {Article.objects.count():,}")
     print(f"queries: {len(QUERIES)} x {args.rounds} rounds; hits for 日 {totals['日']:,}, 東京 {totals['東京']:,},"
@@ -108,6 +116,9 @@ def main() -> int:
         print(f"ratio icontains / search(): p50 {percentile(slow, .5) / percentile(fast, .5):.0f}x"
               f"   p95 {percentile(slow, .95) / percentile(fast, .95):.0f}x   mean {mean_ratio:.0f}x")
     print(f"index size: {index_size_mb():,.0f} MB")
+    print(f"page 251 (offset {DEEP:,}) of the {len(common)} queries with more matches:"
+          f" p50 {percentile(deep, .5):.1f} ms   p95 {percentile(deep, .95):.1f} ms")
+    print(f"pages 1 to 50 of 日 (20 each): {len(walked):,} hits, {len(set(walked)):,} distinct")
     slowest = sorted(zip(fast, QUERIES * args.rounds, strict=True), reverse=True)[:5]
     print("slowest queries: " + ", ".join(f"{q} {t:.1f} ms" for t, q in slowest))
     return 0

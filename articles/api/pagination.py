@@ -6,8 +6,9 @@ objects get higher ids and turn up on the last pages). There is no count and no 
 
 A ranked search (`?search=`) is ordered by score, which has no stable position to hold: its
 cursors hold an offset, its pages are at most MAX_SEARCH_PAGE, and its response also gives
-`total`. Results can shift between pages while articles are imported; to walk everything,
-use the lists.
+`total`. The engine ranks in blocks of the newest matches, so following the next links
+meets every match once, unless articles are imported meanwhile; to walk everything, use the
+lists.
 """
 
 from __future__ import annotations

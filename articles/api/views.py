@@ -136,8 +136,9 @@ ARTICLE_EXPAND_PARAMETER = expand_parameter(
         summary="Articles, in id order (or ranked by search)",
         description=(
             "Without `body` and `mentions` unless `expand` asks for them. With `search`, articles are ranked "
-            "by relevance and carry `score` and `snippet`, pages hold at most 100, the cursor holds an offset "
-            "and the response adds `total`; `updated_since` cannot be combined with `search`."
+            "by relevance (in blocks of the newest matches, so that following `next` meets every match once) and "
+            "carry `score` and `snippet`, pages hold at most 100, the cursor holds an offset and the response "
+            "adds `total`; `updated_since` cannot be combined with `search`."
         ),
         parameters=[ARTICLE_EXPAND_PARAMETER],
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection
@@ -116,8 +117,10 @@ def _backend():
 def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> SearchPage:
     """Articles matching every word of `query`, best first, with snippets.
 
-    Queries that match more articles than the backend's rank_window (the common words) rank
-    the best of their newest rank_window matches, so a page costs the same whatever the word."""
+    The matches are ranked in blocks of the backend's rank_window, newest block first: a
+    common word's first pages rank the best of its newest rank_window matches, and a page
+    costs the same whatever the word and however deep it is. Each block is ranked the same
+    way for every page in it, so walking the pages meets every match once."""
     parsed = parse_query(query if isinstance(query, str) else "")
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
@@ -127,17 +130,17 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
     backend = _backend()
     try:
         with backend.reading() as cursor:
-            window = max(backend.rank_window, 2 * (offset + limit))
-            scope = _scope(cursor, backend, parsed, SearchFilters(**filters), window)
-            page.total = scope.total
-            if not page.total or offset >= page.total:
-                return page
-            cursor.execute(
-                f"SELECT a.id, {backend.score_expression()} AS score FROM {scope.sql}"
-                " ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
-                [*scope.params, limit, offset],
-            )
-            ranked = cursor.fetchall()
+            matches = _matches(cursor, backend, parsed, SearchFilters(**filters), reach=offset + limit)
+            page.total = matches.total
+            ranked = []
+            for block, skip, take in matches.slices(offset, limit):
+                sql, params = matches.block(block)
+                cursor.execute(
+                    f"SELECT a.id, {backend.score_expression()} AS score FROM {sql}"
+                    " ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
+                    [*params, take, skip],
+                )
+                ranked += cursor.fetchall()
     except DatabaseError:
         # a query the index cannot take (it should not happen: every term is quoted) finds
         # nothing for the reader, and leaves a trace for us
@@ -149,56 +152,85 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
 
 
 @dataclass
-class _Scope:
-    total: int  # every match
-    sql: str  # FROM/WHERE selecting the matches to rank (the newest `window` of them) as `a`
+class _Matches:
+    """The matches of a query, newest first, cut into blocks of `window` places."""
+
+    total: int  # the matches served (those of other statuses left out)
+    sql: str  # FROM/WHERE selecting the served matches as `a`
     params: list
-    partial: bool  # True when `sql` leaves older matches out
+    id_column: str
+    window: int
+    starts: list[int]  # the id of the newest match of each block after the first
+    blocks: int  # how many blocks `starts` bounds (the block after the last start may go on)
+    skipped: list[int] = field(default_factory=list)  # matches in the blocks not served
+
+    def block(self, number: int) -> tuple[str, list]:
+        """FROM/WHERE selecting the served matches of one block as `a`."""
+        sql, params = self.sql, list(self.params)
+        if number > 0:
+            sql += f" AND {self.id_column} <= %s"
+            params.append(self.starts[number - 1])
+        if number < len(self.starts):
+            sql += f" AND {self.id_column} > %s"
+            params.append(self.starts[number])
+        return sql, params
+
+    def served_in(self, number: int) -> int:
+        places = min(self.window, self.total + len(self.skipped) - number * self.window)
+        newest = self.starts[number - 1] if number > 0 else None
+        oldest = self.starts[number] if number < len(self.starts) else None
+        return places - sum(1 for i in self.skipped
+                            if (newest is None or i <= newest) and (oldest is None or i > oldest))
+
+    def slices(self, offset: int, limit: int) -> Iterator[tuple[int, int, int]]:
+        """(block, offset in it, how many) for the served places offset to offset + limit."""
+        before = 0  # served places in the blocks before this one
+        for number in range(self.blocks):
+            served = self.served_in(number)
+            if offset < before + served:
+                take = min(limit, before + served - offset)
+                yield number, offset - before, take
+                offset, limit = offset + take, limit - take
+                if not limit:
+                    return
+            before += served
 
 
-def _scope(cursor, backend, parsed: ParsedQuery, filters: SearchFilters, window: int) -> _Scope:
-    total, floor_id = _count_and_floor(cursor, backend, parsed, filters, window)
-    matches, params = backend.matches(parsed)
-    where, where_params = filters.where()
-    sql, params = f"{matches}{where}", [*params, *where_params]
-    if floor_id is not None:
-        sql += f" AND {backend.id_column} >= %s"
-        params.append(floor_id)
-    return _Scope(total, sql, params, floor_id is not None)
-
-
-def _count_and_floor(cursor, backend, parsed: ParsedQuery, filters: SearchFilters, window: int):
-    """The number of matches, and the id of the `window`-th newest (None if there are fewer):
-    ranking looks no further back than that.
+def _matches(cursor, backend, parsed: ParsedQuery, filters: SearchFilters, *, reach: int) -> _Matches:
+    """The matches, and where their blocks start, as far as the block holding place `reach`.
 
     Straight from the index when only the status filters (all matches, less the few that are
-    not published); through the articles when other filters apply."""
-    if filters.only_status():
-        total, floor_id = backend.count_and_floor(cursor, parsed, window)
-        if total and filters.status == Article.Status.PUBLISHED:
-            # the few that are not published, found through the status index
-            others = [s for s in Article.Status.values if s != filters.status]
-            placeholders = ", ".join(["%s"] * len(others))
-            sql, params = backend.count(parsed, f"SELECT id FROM articles_article WHERE status IN ({placeholders})",
-                                        others)
-            cursor.execute(sql, params)
-            total -= cursor.fetchone()[0]
-        elif total and filters.status:
-            sql, params = backend.count(parsed, "SELECT id FROM articles_article WHERE status = %s", [filters.status])
-            cursor.execute(sql, params)
-            total = cursor.fetchone()[0]
-        return total, floor_id if total > window else None
+    not published, found through the status index); through the articles otherwise."""
+    window = backend.rank_window
     matches, params = backend.matches(parsed)
     where, where_params = filters.where()
-    cursor.execute(f"SELECT count(*) FROM {matches}{where}", [*params, *where_params])
-    total = cursor.fetchone()[0]
-    if total <= window:
-        return total, None
-    cursor.execute(
-        f"SELECT {backend.id_column} FROM {matches}{where} ORDER BY {backend.id_column} DESC LIMIT 1 OFFSET %s",
-        [*params, *where_params, window - 1],
-    )
-    return total, cursor.fetchone()[0]
+    found = _Matches(0, f"{matches}{where}", [*params, *where_params], backend.id_column, window, [], 1)
+    fast = filters.only_status() and filters.status in (None, Article.Status.PUBLISHED)
+    if fast and filters.status:
+        others = [s for s in Article.Status.values if s != filters.status]
+        placeholders = ", ".join(["%s"] * len(others))
+        sql, ids_params = backend.ids_among(
+            parsed, f"SELECT id FROM articles_article WHERE status IN ({placeholders})", others
+        )
+        cursor.execute(sql, ids_params)
+        found.skipped = [row[0] for row in cursor.fetchall()]
+    # the last place the page may reach among all the blocks' places, and the block it is in
+    last_block = (max(reach, 1) - 1 + len(found.skipped)) // window
+    upto = (last_block + 1) * window
+    if fast:
+        total, found.starts = backend.count_and_starts(cursor, parsed, window, upto)
+        found.total = total - len(found.skipped)
+    else:
+        cursor.execute(f"SELECT count(*) FROM {found.sql}", found.params)
+        found.total = cursor.fetchone()[0]
+        if found.total > window:
+            ids = found.id_column
+            cursor.execute(f"SELECT {ids} FROM {found.sql} ORDER BY {ids} DESC LIMIT %s OFFSET %s",
+                           [*found.params, upto - window + 1, window])
+            found.starts = [row[0] for row in cursor.fetchall()[::window]]
+    # blocks are described up to the last start found; past it, only if it is the last block
+    found.blocks = min(len(found.starts) + 1, last_block + 1)
+    return found
 
 
 def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit]:
@@ -249,10 +281,10 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
     year, year_params = _local_year("a.published_at")
     try:
         with backend.reading() as cursor:
-            matched = _scope(cursor, backend, parsed, SearchFilters(**filters), backend.rank_window)
+            matched = _matches(cursor, backend, parsed, SearchFilters(**filters), reach=0)
             if not matched.total:
                 return empty
-            scope, scope_params = matched.sql, matched.params
+            scope, scope_params = matched.block(0)
             cursor.execute(
                 "SELECT m.entity_id, count(DISTINCT m.article_id) AS n FROM articles_mention m"
                 f" WHERE m.article_id IN (SELECT a.id FROM {scope}) GROUP BY m.entity_id"
@@ -281,5 +313,5 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
         entities=[(entities[e], n) for e, n in entity_counts if e in entities],
         sources=[(sources[s], n) for s, n in source_counts if s in sources],
         years=[(int(y), n) for y, n in year_counts if y is not None],
-        partial=matched.partial,
+        partial=bool(matched.starts),
     )

@@ -47,24 +47,27 @@ class PostgresBackend:
         )
         return sql, params
 
-    def count(self, query: ParsedQuery, among: str = "", among_params: list | None = None) -> tuple[str, list]:
+    def ids_among(self, query: ParsedQuery, among: str, among_params: list) -> tuple[str, list]:
+        """The ids of matches that are also in `among` (a SELECT of ids), from the index."""
         expression, params = tsquery(query)
-        sql = f"SELECT count(*) FROM articles_searchvector d WHERE d.vector @@ {expression}"
-        if among:
-            sql += f" AND d.article_id IN ({among})"
-        return sql, [*params, *(among_params or [])]
+        sql = (f"SELECT d.article_id FROM articles_searchvector d"
+               f" WHERE d.vector @@ {expression} AND d.article_id IN ({among})")
+        return sql, [*params, *among_params]
 
-    def count_and_floor(self, cursor, query: ParsedQuery, window: int) -> tuple[int, int | None]:
-        """All matches (any status), and the id of the `window`-th newest, in one pass over the
-        index (a phrase rechecks positions, which is the costly part: do it once)."""
+    def count_and_starts(self, cursor, query: ParsedQuery, window: int, upto: int) -> tuple[int, list[int]]:
+        """All matches (any status), and the ids at every `window`-th place from the newest up
+        to place `upto`, in one pass over the index (a phrase rechecks positions, which is the
+        costly part: do it once)."""
         expression, params = tsquery(query)
         cursor.execute(
-            "SELECT count(*), min(id) FILTER (WHERE newest <= %s) FROM ("
+            "SELECT count(*), array_agg(id ORDER BY id DESC)"
+            " FILTER (WHERE newest > 1 AND newest <= %s + 1 AND (newest - 1) %% %s = 0) FROM ("
             " SELECT d.article_id AS id, row_number() OVER (ORDER BY d.article_id DESC) AS newest"
             f" FROM articles_searchvector d WHERE d.vector @@ {expression}) AS matches",
-            [window, *params],
+            [upto, window, *params],
         )
-        return cursor.fetchone()
+        total, starts = cursor.fetchone()
+        return total, starts or []
 
     def score_expression(self) -> str:
         return "ts_rank_cd(d.vector, q.q)"

@@ -45,25 +45,24 @@ class SqliteBackend:
         )
         return sql, [match_expression(query)]
 
-    def count(self, query: ParsedQuery, among: str = "", among_params: list | None = None) -> tuple[str, list]:
-        """COUNT of matches straight from the index, optionally only those whose id is in `among`."""
-        sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH %s"
-        if among:
-            sql += f" AND articles_fts.rowid IN ({among})"
-        return sql, [match_expression(query), *(among_params or [])]
+    def ids_among(self, query: ParsedQuery, among: str, among_params: list) -> tuple[str, list]:
+        """The ids of matches that are also in `among` (a SELECT of ids), from the index."""
+        sql = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH %s AND rowid IN ({among})"
+        return sql, [match_expression(query), *among_params]
 
-    def count_and_floor(self, cursor, query: ParsedQuery, window: int) -> tuple[int, int | None]:
-        """All matches (any status), and the id of the `window`-th newest, from the index alone."""
+    def count_and_starts(self, cursor, query: ParsedQuery, window: int, upto: int) -> tuple[int, list[int]]:
+        """All matches (any status), and the ids at every `window`-th place from the newest up
+        to place `upto`, from the index alone."""
         expression = match_expression(query)
         cursor.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH %s", [expression])
         total = cursor.fetchone()[0]
         if total <= window:
-            return total, None
+            return total, []
         cursor.execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET %s",
-            [expression, window - 1],
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH %s ORDER BY rowid DESC LIMIT %s OFFSET %s",
+            [expression, upto - window + 1, window],
         )
-        return total, cursor.fetchone()[0]
+        return total, [row[0] for row in cursor.fetchall()[::window]]
 
     def score_expression(self) -> str:
         weights = ", ".join(str(w) for w in WEIGHTS)

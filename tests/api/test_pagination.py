@@ -35,6 +35,22 @@ def test_a_walk_while_articles_are_imported_misses_nothing_and_repeats_nothing(e
         assert len(seen) > len(before[plural]), "objects imported during the walk turn up on the last pages"
 
 
+def test_walking_a_ranked_search_meets_every_match_once(anon, archive, tmp_path, monkeypatch):
+    from articles.search import postgres, sqlite
+
+    # blocks of 3 matches, so that the walk below crosses several of them
+    monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", 3)
+    monkeypatch.setattr(postgres.PostgresBackend, "rank_window", 3)
+    news = [{"title": f"知事の会見{i}", "body": "知事は" + "防災について" * (i % 3 + 1) + f"{i}日に語った。",
+             "url": f"https://example.jp/governor/{i}"} for i in range(11)]
+    assert not import_paths([write_jsonl(tmp_path / "governor.jsonl", news)], workers=1).failures
+    expected = set(Article.objects.filter(status="published", body__contains="知事").values_list("id", flat=True))
+    first = anon.get("/api/v1/articles/", {"search": "知事", "page_size": 2}).json()
+    seen = [item["id"] for item in walk(anon, "/api/v1/articles/?search=%E7%9F%A5%E4%BA%8B&page_size=2")]
+    assert first["total"] == len(expected) > 9
+    assert sorted(seen) == sorted(expected)  # none twice, none missed
+
+
 def test_previous_links_walk_back(anon, archive):
     first = anon.get("/api/v1/claims/", {"page_size": 3}).json()
     second = anon.get(first["next"]).json()

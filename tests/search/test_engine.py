@@ -163,18 +163,74 @@ def test_random_strings_never_raise(search_articles, query):
     assert page.total == 0 or page.hits
 
 
-def test_common_words_rank_the_newest_matches_and_count_them_all(search_articles, monkeypatch):
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Rank in blocks of 5 matches on either database, so that a few articles span blocks."""
     from articles.search import postgres, sqlite
 
-    monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", 2)
-    monkeypatch.setattr(postgres.PostgresBackend, "rank_window", 2)
-    newest = sorted(a.pk for a in search_articles.values() if "東京" in a.body)[-2:]
-    page = search("東京", limit=1)
-    assert page.total == 3
-    assert page.hits[0].article.pk in newest
+    monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", 5)
+    monkeypatch.setattr(postgres.PostgresBackend, "rank_window", 5)
+
+
+@pytest.fixture
+def many_matches(db, tmp_path):
+    """23 articles that all match 東京, scored differently, 4 of them drafts, 6 in English."""
+    rows = [
+        {"title": f"第{i}報", "body": "東京" * (i % 4 + 1) + "の話題。" + "関係者は説明した。" * (i % 5),
+         "url": f"https://example.jp/many/{i}", "language": "en" if i % 4 == 1 else "ja",
+         "published_at": f"2024-01-{i + 1:02d}T10:00:00+09:00"}
+        for i in range(23)
+    ]
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert not import_paths([path], workers=1).failures
+    articles = list(Article.objects.order_by("pk"))
+    curation.article_set_status(articles=articles[3:20:5], status="draft")
+    return articles
+
+
+def walk(query, limit, **filters):
+    """The ids of every page of a search, in order, following the offsets as a reader would."""
+    ids, offset = [], 0
+    while True:
+        page = search(query, limit=limit, offset=offset, **filters)
+        ids += [hit.article.pk for hit in page.hits]
+        offset += limit
+        if offset >= page.total:
+            return ids, page.total
+
+
+@pytest.mark.parametrize("limit", [1, 3, 4, 5, 7, 30])
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"status": None}, {"status": "draft"}, {"language": "ja"}, {"published_from": dt.date(2024, 1, 4)}],
+)
+def test_walking_the_pages_meets_every_match_once(many_matches, small_blocks, limit, filters):
+    ids, total = walk("東京", limit, **filters)
+    expected = Article.objects.filter(body__contains="東京", **_orm(filters))
+    assert total == expected.count()
+    assert sorted(ids) == sorted(expected.values_list("pk", flat=True))  # none twice, none missed
+
+
+def _orm(filters):
+    status = filters.get("status", "published")
+    lookups = {"status": status} if status else {}
+    if "language" in filters:
+        lookups["language"] = filters["language"]
+    if "published_from" in filters:
+        lookups["published_at__date__gte"] = filters["published_from"]
+    return lookups
+
+
+def test_pages_rank_the_newest_block_first(many_matches, small_blocks):
+    newest = list(Article.objects.order_by("-pk").values_list("pk", flat=True))
+    first, second = search("東京", limit=5, status=None), search("東京", limit=5, offset=5, status=None)
+    assert first.total == second.total == len(newest) == 23
+    assert {h.article.pk for h in first.hits} == set(newest[:5])
+    assert {h.article.pk for h in second.hits} == set(newest[5:10])
+    scores = [h.score for h in first.hits]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) > 1  # ranked, not in id order
     assert search_facets("東京").partial
-    # a page deeper than the window widens it
-    assert len(search("東京", limit=2, offset=1).hits) == 2
 
 
 def test_counts_leave_out_drafts_and_follow_filters(search_articles):
