@@ -130,7 +130,7 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
     backend = _backend()
     try:
         with backend.reading() as cursor:
-            matches = _matches(cursor, backend, parsed, SearchFilters(**filters), reach=offset + limit)
+            matches = _matches(cursor, backend, parsed, SearchFilters(**filters), offset=offset, limit=limit)
             page.total = matches.total
             ranked = []
             for block, skip, take in matches.slices(offset, limit):
@@ -155,17 +155,15 @@ def search(query: str, *, limit: int = 20, offset: int = 0, **filters) -> Search
 class _Matches:
     """The matches of a query, newest first, cut into blocks of `window` places."""
 
-    total: int  # the matches served (those of other statuses left out)
-    sql: str  # FROM/WHERE selecting the served matches as `a`
+    sql: str  # FROM/WHERE selecting the matches as `a`
     params: list
     id_column: str
     window: int
-    starts: list[int]  # the id of the newest match of each block after the first
-    blocks: int  # how many blocks `starts` bounds (the block after the last start may go on)
-    skipped: list[int] = field(default_factory=list)  # matches in the blocks not served
+    total: int = 0
+    starts: list[int] = field(default_factory=list)  # the newest id of each block after the first
 
     def block(self, number: int) -> tuple[str, list]:
-        """FROM/WHERE selecting the served matches of one block as `a`."""
+        """FROM/WHERE selecting the matches of one block as `a`."""
         sql, params = self.sql, list(self.params)
         if number > 0:
             sql += f" AND {self.id_column} <= %s"
@@ -175,61 +173,43 @@ class _Matches:
             params.append(self.starts[number])
         return sql, params
 
-    def served_in(self, number: int) -> int:
-        places = min(self.window, self.total + len(self.skipped) - number * self.window)
-        newest = self.starts[number - 1] if number > 0 else None
-        oldest = self.starts[number] if number < len(self.starts) else None
-        return places - sum(1 for i in self.skipped
-                            if (newest is None or i <= newest) and (oldest is None or i > oldest))
-
     def slices(self, offset: int, limit: int) -> Iterator[tuple[int, int, int]]:
-        """(block, offset in it, how many) for the served places offset to offset + limit."""
-        before = 0  # served places in the blocks before this one
-        for number in range(self.blocks):
-            served = self.served_in(number)
-            if offset < before + served:
-                take = min(limit, before + served - offset)
-                yield number, offset - before, take
-                offset, limit = offset + take, limit - take
-                if not limit:
-                    return
-            before += served
+        """(block, offset in it, how many) for the places offset to offset + limit."""
+        end = min(offset + limit, self.total)
+        while offset < end:
+            number = offset // self.window
+            take = min(end, (number + 1) * self.window) - offset
+            yield number, offset - number * self.window, take
+            offset += take
 
 
-def _matches(cursor, backend, parsed: ParsedQuery, filters: SearchFilters, *, reach: int) -> _Matches:
-    """The matches, and where their blocks start, as far as the block holding place `reach`.
+def _matches(cursor, backend, parsed: ParsedQuery, filters: SearchFilters, *, offset: int, limit: int) -> _Matches:
+    """The matches, and where their blocks start, as far as the block holding the page's end.
 
-    Straight from the index when only the status filters (all matches, less the few that are
-    not published, found through the status index); through the articles otherwise."""
+    Straight from the index when only the status filters (the few articles not published
+    are found through the status index and left out); through the articles otherwise."""
     window = backend.rank_window
     matches, params = backend.matches(parsed)
     where, where_params = filters.where()
-    found = _Matches(0, f"{matches}{where}", [*params, *where_params], backend.id_column, window, [], 1)
-    fast = filters.only_status() and filters.status in (None, Article.Status.PUBLISHED)
-    if fast and filters.status:
-        others = [s for s in Article.Status.values if s != filters.status]
-        placeholders = ", ".join(["%s"] * len(others))
-        sql, ids_params = backend.ids_among(
-            parsed, f"SELECT id FROM articles_article WHERE status IN ({placeholders})", others
+    found = _Matches(f"{matches}{where}", [*params, *where_params], backend.id_column, window)
+    upto = ((offset + limit - 1) // window + 1) * window  # the last place of the page's last block
+    if filters.only_status() and filters.status in (None, Article.Status.PUBLISHED):
+        exclude = None
+        if filters.status:
+            others = [s for s in Article.Status.values if s != filters.status]
+            placeholders = ", ".join(["%s"] * len(others))
+            exclude = (f"SELECT id FROM articles_article WHERE status IN ({placeholders})", others)
+        found.total, found.starts = backend.count_and_starts(
+            cursor, parsed, window, upto, past=offset, exclude=exclude
         )
-        cursor.execute(sql, ids_params)
-        found.skipped = [row[0] for row in cursor.fetchall()]
-    # the last place the page may reach among all the blocks' places, and the block it is in
-    last_block = (max(reach, 1) - 1 + len(found.skipped)) // window
-    upto = (last_block + 1) * window
-    if fast:
-        total, found.starts = backend.count_and_starts(cursor, parsed, window, upto)
-        found.total = total - len(found.skipped)
-    else:
-        cursor.execute(f"SELECT count(*) FROM {found.sql}", found.params)
-        found.total = cursor.fetchone()[0]
-        if found.total > window:
-            ids = found.id_column
-            cursor.execute(f"SELECT {ids} FROM {found.sql} ORDER BY {ids} DESC LIMIT %s OFFSET %s",
-                           [*found.params, upto - window + 1, window])
-            found.starts = [row[0] for row in cursor.fetchall()[::window]]
-    # blocks are described up to the last start found; past it, only if it is the last block
-    found.blocks = min(len(found.starts) + 1, last_block + 1)
+        return found
+    cursor.execute(f"SELECT count(*) FROM {found.sql}", found.params)
+    found.total = cursor.fetchone()[0]
+    if found.total > max(window, offset):
+        ids = found.id_column
+        cursor.execute(f"SELECT {ids} FROM {found.sql} ORDER BY {ids} DESC LIMIT %s OFFSET %s",
+                       [*found.params, min(upto, found.total) - window + 1, window])
+        found.starts = [row[0] for row in cursor.fetchall()[::window]]
     return found
 
 
@@ -281,7 +261,7 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
     year, year_params = _local_year("a.published_at")
     try:
         with backend.reading() as cursor:
-            matched = _matches(cursor, backend, parsed, SearchFilters(**filters), reach=0)
+            matched = _matches(cursor, backend, parsed, SearchFilters(**filters), offset=0, limit=1)
             if not matched.total:
                 return empty
             scope, scope_params = matched.block(0)

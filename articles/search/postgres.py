@@ -47,27 +47,24 @@ class PostgresBackend:
         )
         return sql, params
 
-    def ids_among(self, query: ParsedQuery, among: str, among_params: list) -> tuple[str, list]:
-        """The ids of matches that are also in `among` (a SELECT of ids), from the index."""
+    def count_and_starts(
+        self, cursor, query: ParsedQuery, window: int, upto: int, *,
+        past: int = 0, exclude: tuple[str, list] | None = None,
+    ) -> tuple[int, list[int]]:
+        """The number of matches, less those whose id `exclude` selects, and (if there are more
+        than `past`) the ids at every `window`-th place from the newest, up to place `upto`: in
+        one pass over the index (a phrase rechecks positions, which is the costly part)."""
         expression, params = tsquery(query)
-        sql = (f"SELECT d.article_id FROM articles_searchvector d"
-               f" WHERE d.vector @@ {expression} AND d.article_id IN ({among})")
-        return sql, [*params, *among_params]
-
-    def count_and_starts(self, cursor, query: ParsedQuery, window: int, upto: int) -> tuple[int, list[int]]:
-        """All matches (any status), and the ids at every `window`-th place from the newest up
-        to place `upto`, in one pass over the index (a phrase rechecks positions, which is the
-        costly part: do it once)."""
-        expression, params = tsquery(query)
+        keep, keep_params = (f" AND d.article_id NOT IN ({exclude[0]})", exclude[1]) if exclude else ("", [])
         cursor.execute(
             "SELECT count(*), array_agg(id ORDER BY id DESC)"
             " FILTER (WHERE newest > 1 AND newest <= %s + 1 AND (newest - 1) %% %s = 0) FROM ("
             " SELECT d.article_id AS id, row_number() OVER (ORDER BY d.article_id DESC) AS newest"
-            f" FROM articles_searchvector d WHERE d.vector @@ {expression}) AS matches",
-            [upto, window, *params],
+            f" FROM articles_searchvector d WHERE d.vector @@ {expression}{keep}) AS matches",
+            [upto, window, *params, *keep_params],
         )
         total, starts = cursor.fetchone()
-        return total, starts or []
+        return total, starts if starts and total > past else []
 
     def score_expression(self) -> str:
         return "ts_rank_cd(d.vector, q.q)"

@@ -45,22 +45,30 @@ class SqliteBackend:
         )
         return sql, [match_expression(query)]
 
-    def ids_among(self, query: ParsedQuery, among: str, among_params: list) -> tuple[str, list]:
-        """The ids of matches that are also in `among` (a SELECT of ids), from the index."""
-        sql = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH %s AND rowid IN ({among})"
-        return sql, [match_expression(query), *among_params]
-
-    def count_and_starts(self, cursor, query: ParsedQuery, window: int, upto: int) -> tuple[int, list[int]]:
-        """All matches (any status), and the ids at every `window`-th place from the newest up
-        to place `upto`, from the index alone."""
+    def count_and_starts(
+        self, cursor, query: ParsedQuery, window: int, upto: int, *,
+        past: int = 0, exclude: tuple[str, list] | None = None,
+    ) -> tuple[int, list[int]]:
+        """The number of matches, less those whose id `exclude` selects, and (if there are more
+        than `past`) the ids at every `window`-th place from the newest, up to place `upto`."""
         expression = match_expression(query)
         cursor.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH %s", [expression])
         total = cursor.fetchone()[0]
-        if total <= window:
+        keep, keep_params = "", []
+        if exclude and total:
+            # the few excluded (drafts), found through their own index, then counted out
+            among, among_params = exclude
+            cursor.execute(
+                f"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH %s AND rowid IN ({among})",
+                [expression, *among_params],
+            )
+            total -= cursor.fetchone()[0]
+            keep, keep_params = f" AND rowid NOT IN ({among})", among_params
+        if total <= max(window, past):
             return total, []
         cursor.execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH %s ORDER BY rowid DESC LIMIT %s OFFSET %s",
-            [expression, upto - window + 1, window],
+            f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH %s{keep} ORDER BY rowid DESC LIMIT %s OFFSET %s",
+            [expression, *keep_params, min(upto, total) - window + 1, window],
         )
         return total, [row[0] for row in cursor.fetchall()[::window]]
 

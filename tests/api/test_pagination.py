@@ -1,6 +1,8 @@
 """Cursor pages on id: a walk returns every object once, also while imports run; page sizes
 and cursors are checked."""
 
+from base64 import b64encode
+
 import pytest
 
 from articles.models import Article, Claim, Entity
@@ -49,6 +51,14 @@ def test_walking_a_ranked_search_meets_every_match_once(anon, archive, tmp_path,
     seen = [item["id"] for item in walk(anon, "/api/v1/articles/?search=%E7%9F%A5%E4%BA%8B&page_size=2")]
     assert first["total"] == len(expected) > 9
     assert sorted(seen) == sorted(expected)  # none twice, none missed
+
+
+def test_a_search_cursor_past_the_end_gives_an_empty_page(anon, archive):
+    cursor = b64encode(f"s={2**63 - 1}".encode()).decode()
+    response = anon.get("/api/v1/articles/", {"search": "知事", "cursor": cursor})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["results"] == [] and body["total"] >= 1 and body["next"] is None
 
 
 def test_previous_links_walk_back(anon, archive):

@@ -223,14 +223,32 @@ def _orm(filters):
 
 
 def test_pages_rank_the_newest_block_first(many_matches, small_blocks):
-    newest = list(Article.objects.order_by("-pk").values_list("pk", flat=True))
-    first, second = search("東京", limit=5, status=None), search("東京", limit=5, offset=5, status=None)
-    assert first.total == second.total == len(newest) == 23
-    assert {h.article.pk for h in first.hits} == set(newest[:5])
-    assert {h.article.pk for h in second.hits} == set(newest[5:10])
+    published = list(Article.objects.filter(status="published").order_by("-pk").values_list("pk", flat=True))
+    first, second = search("東京", limit=5), search("東京", limit=5, offset=5)
+    assert first.total == second.total == len(published) == 19
+    assert {h.article.pk for h in first.hits} == set(published[:5])  # drafts take no place in a block
+    assert {h.article.pk for h in second.hits} == set(published[5:10])
     scores = [h.score for h in first.hits]
     assert scores == sorted(scores, reverse=True) and len(set(scores)) > 1  # ranked, not in id order
-    assert search_facets("東京").partial
+
+
+@pytest.mark.parametrize("filters", [{}, {"language": "ja"}, {"status": None}])
+def test_a_page_past_the_end_is_empty(many_matches, small_blocks, filters, caplog):
+    for offset in (30, 2**63 - 10):
+        page = search("東京", limit=20, offset=offset, **filters)
+        assert page.total > 0 and page.hits == []
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_facets_count_the_newest_block_of_published_matches(many_matches, small_blocks, monkeypatch):
+    assert search_facets("東京").partial  # 19 published matches, blocks of 5
+    from articles.search import postgres, sqlite
+
+    # 19 published fit in a block of 20, though all 23 matches would not: nothing is left out
+    monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", 20)
+    monkeypatch.setattr(postgres.PostgresBackend, "rank_window", 20)
+    facets = search_facets("東京")
+    assert not facets.partial and facets.years == [(2024, 19)]
 
 
 def test_counts_leave_out_drafts_and_follow_filters(search_articles):
