@@ -222,6 +222,27 @@ def _orm(filters):
     return lookups
 
 
+FILTER_SETS = [{}, {"status": None}, {"status": "draft"}, {"language": "ja"}, {"language": "en", "status": None}]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(window=st.integers(1, 7), limit=st.integers(1, 9), offset=st.integers(0, 25),
+       filters=st.sampled_from(FILTER_SETS), drafts=st.sets(st.integers(0, 22)))
+def test_any_page_is_its_slice_of_the_walk(many_matches, monkeypatch, window, limit, offset, filters, drafts):
+    from articles.search import postgres, sqlite
+
+    monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", window)
+    monkeypatch.setattr(postgres.PostgresBackend, "rank_window", window)
+    Article.objects.update(status="published")
+    Article.objects.filter(pk__in=[many_matches[i].pk for i in drafts]).update(status="draft")
+    walked, total = walk("東京", 1, **filters)
+    expected = Article.objects.filter(**_orm(filters))
+    assert sorted(walked) == sorted(expected.values_list("pk", flat=True)) and total == len(walked)
+    page = search("東京", limit=limit, offset=offset, **filters)
+    assert [hit.article.pk for hit in page.hits] == walked[offset : offset + limit]
+    assert search_facets("東京", **filters).partial == (total > window)
+
+
 def test_pages_rank_the_newest_block_first(many_matches, small_blocks):
     published = list(Article.objects.filter(status="published").order_by("-pk").values_list("pk", flat=True))
     first, second = search("東京", limit=5), search("東京", limit=5, offset=5)
