@@ -22,6 +22,19 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture
+def rank_window(monkeypatch):
+    """rank_window(n): search ranks in blocks of n matches on either database, so that a few
+    articles span several blocks."""
+    from articles.search import postgres, sqlite
+
+    def set_window(size: int) -> None:
+        monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", size)
+        monkeypatch.setattr(postgres.PostgresBackend, "rank_window", size)
+
+    return set_window
+
+
+@pytest.fixture
 def livedoor_files():
     """A few livedoor news articles from several categories (skipped where absent)."""
     if not LIVEDOOR.exists():

@@ -37,12 +37,8 @@ def test_a_walk_while_articles_are_imported_misses_nothing_and_repeats_nothing(e
         assert len(seen) > len(before[plural]), "objects imported during the walk turn up on the last pages"
 
 
-def test_walking_a_ranked_search_meets_every_match_once(anon, archive, tmp_path, monkeypatch):
-    from articles.search import postgres, sqlite
-
-    # blocks of 3 matches, so that the walk below crosses several of them
-    monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", 3)
-    monkeypatch.setattr(postgres.PostgresBackend, "rank_window", 3)
+def test_walking_a_ranked_search_meets_every_match_once(anon, archive, tmp_path, rank_window):
+    rank_window(3)  # blocks of 3 matches, so that the walk below crosses several of them
     news = [{"title": f"知事の会見{i}", "body": "知事は" + "防災について" * (i % 3 + 1) + f"{i}日に語った。",
              "url": f"https://example.jp/governor/{i}"} for i in range(11)]
     assert not import_paths([write_jsonl(tmp_path / "governor.jsonl", news)], workers=1).failures

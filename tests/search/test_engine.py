@@ -164,12 +164,8 @@ def test_random_strings_never_raise(search_articles, query):
 
 
 @pytest.fixture
-def small_blocks(monkeypatch):
-    """Rank in blocks of 5 matches on either database, so that a few articles span blocks."""
-    from articles.search import postgres, sqlite
-
-    monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", 5)
-    monkeypatch.setattr(postgres.PostgresBackend, "rank_window", 5)
+def small_blocks(rank_window):
+    rank_window(5)
 
 
 @pytest.fixture
@@ -207,12 +203,12 @@ def walk(query, limit, **filters):
 )
 def test_walking_the_pages_meets_every_match_once(many_matches, small_blocks, limit, filters):
     ids, total = walk("東京", limit, **filters)
-    expected = Article.objects.filter(body__contains="東京", **_orm(filters))
+    expected = Article.objects.filter(body__contains="東京", **expected_lookups(filters))
     assert total == expected.count()
     assert sorted(ids) == sorted(expected.values_list("pk", flat=True))  # none twice, none missed
 
 
-def _orm(filters):
+def expected_lookups(filters):
     status = filters.get("status", "published")
     lookups = {"status": status} if status else {}
     if "language" in filters:
@@ -228,15 +224,12 @@ FILTER_SETS = [{}, {"status": None}, {"status": "draft"}, {"language": "ja"}, {"
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(window=st.integers(1, 7), limit=st.integers(1, 9), offset=st.integers(0, 25),
        filters=st.sampled_from(FILTER_SETS), drafts=st.sets(st.integers(0, 22)))
-def test_any_page_is_its_slice_of_the_walk(many_matches, monkeypatch, window, limit, offset, filters, drafts):
-    from articles.search import postgres, sqlite
-
-    monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", window)
-    monkeypatch.setattr(postgres.PostgresBackend, "rank_window", window)
+def test_any_page_is_its_slice_of_the_walk(many_matches, rank_window, window, limit, offset, filters, drafts):
+    rank_window(window)
     Article.objects.update(status="published")
     Article.objects.filter(pk__in=[many_matches[i].pk for i in drafts]).update(status="draft")
     walked, total = walk("東京", 1, **filters)
-    expected = Article.objects.filter(**_orm(filters))
+    expected = Article.objects.filter(**expected_lookups(filters))
     assert sorted(walked) == sorted(expected.values_list("pk", flat=True)) and total == len(walked)
     page = search("東京", limit=limit, offset=offset, **filters)
     assert [hit.article.pk for hit in page.hits] == walked[offset : offset + limit]
@@ -261,13 +254,11 @@ def test_a_page_past_the_end_is_empty(many_matches, small_blocks, filters, caplo
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
-def test_facets_count_the_newest_block_of_published_matches(many_matches, small_blocks, monkeypatch):
+def test_facets_count_the_newest_block_of_published_matches(many_matches, rank_window):
+    rank_window(5)
     assert search_facets("東京").partial  # 19 published matches, blocks of 5
-    from articles.search import postgres, sqlite
-
     # 19 published fit in a block of 20, though all 23 matches would not: nothing is left out
-    monkeypatch.setattr(sqlite.SqliteBackend, "rank_window", 20)
-    monkeypatch.setattr(postgres.PostgresBackend, "rank_window", 20)
+    rank_window(20)
     facets = search_facets("東京")
     assert not facets.partial and facets.years == [(2024, 19)]
 
