@@ -308,7 +308,8 @@ class SearchDocument(models.Model):
     """An article's search terms, one field per column (SudachiPy words, normalised).
 
     The vendor index lives beside it, created by migration 0002: an FTS5 table kept in step
-    by triggers on SQLite, a generated tsvector column with a GIN index on PostgreSQL.
+    by triggers on SQLite, a table of tsvectors with a GIN index, kept in step by triggers, on
+    PostgreSQL (stored with lz4 where the server has it: migration 0006).
     `*_offsets` map each term of title and body back to characters of the original text,
     for snippets (see articles.search.snippets).
     """

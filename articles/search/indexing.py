@@ -1,7 +1,7 @@
 """Keeping SearchDocument in step with articles: on import, on edits, and in bulk.
 
-The vendor index follows SearchDocument by itself (triggers on SQLite, a generated column on
-PostgreSQL), so writing the row is all an update takes.
+The vendor index follows SearchDocument by itself (triggers into an FTS5 table on SQLite, into a
+table of tsvectors on PostgreSQL), so writing the row is all an update takes.
 """
 
 from __future__ import annotations

@@ -138,6 +138,26 @@ def test_the_index_follows_reimports(db, write_file):
     assert search("琵琶湖").total == 0
 
 
+
+def test_postgresql_stores_the_index_with_lz4(db):
+    """Migration 0006: lz4, where the server has it, compresses faster than pglz."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        if not cursor.fetchone()[0]:
+            pytest.skip("this server was built without lz4")
+        cursor.execute(
+            "SELECT attrelid::regclass::text, attname, attcompression FROM pg_attribute"
+            " WHERE attrelid IN ('articles_searchdocument'::regclass, 'articles_searchvector'::regclass)"
+            " AND attnum > 0 AND atttypid IN ('text'::regtype, 'bytea'::regtype, 'tsvector'::regtype)"
+        )
+        columns = cursor.fetchall()
+    assert len(columns) == 7
+    assert {method for _, _, method in columns} == {"l"}, columns
+
 HOSTILE = [
     '"', '""', '"""', "'", "AND", "OR", "NOT", "NEAR", "NEAR(東京 知事)", "東京 OR 京都", "*", "東*", "^東京",
     "(", ")", "((東京))", "title:東京", "body:東京", "-", "--", "- -", "-東京", "\\", "\\\\", "東京\\", "\x00",
