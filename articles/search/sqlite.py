@@ -3,7 +3,7 @@ triggers, created in migration 0002), ranked by bm25 with the title weighted hig
 
 from __future__ import annotations
 
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 
@@ -32,10 +32,21 @@ class SqliteBackend:
 
     @contextmanager
     def reading(self):
-        # no transaction of our own (it would take SQLite's write lock); a savepoint inside
-        # someone else's, so that a failed query does not spoil it
-        with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
-            yield cursor
+        """A cursor in one read transaction, so that a search's count, block edges and ranking
+        all see the same articles while an import commits beside it (WAL gives the reader a
+        snapshot). DEFERRED, not the connection's IMMEDIATE: a read must not take the write
+        lock. Inside someone else's transaction, a savepoint, so that a failed query does not
+        spoil it."""
+        if connection.in_atomic_block:
+            with transaction.atomic(), connection.cursor() as cursor:
+                yield cursor
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+            try:
+                yield cursor
+            finally:
+                cursor.execute("ROLLBACK")  # it only read
 
     def matches(self, query: ParsedQuery) -> tuple[str, list]:
         """FROM/WHERE that select matching articles as `a`."""

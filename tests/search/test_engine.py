@@ -290,3 +290,30 @@ def test_counts_leave_out_drafts_and_follow_filters(search_articles):
     assert search("東京", status="draft").total == 1
     assert search("東京", status=None).total == 3
     assert search("東京", language="ja").total == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the Editors group
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_sqlite_search_reads_in_one_transaction(search_articles, monkeypatch, fails):
+    """Its count, block edges and ranking see one snapshot, outside any transaction of the
+    caller's; a failed statement leaves no transaction open behind it."""
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL searches run in a transaction of their own (PostgresBackend.reading)")
+    from articles.search.sqlite import SqliteBackend
+
+    seen = []
+    count_and_starts = SqliteBackend.count_and_starts
+
+    def spy(self, *args, **kwargs):
+        seen.append(connection.connection.in_transaction)
+        if fails:
+            raise DatabaseError("disk I/O error")
+        return count_and_starts(self, *args, **kwargs)
+
+    monkeypatch.setattr(SqliteBackend, "count_and_starts", spy)
+    assert not connection.in_atomic_block
+    assert search("東京").total == (0 if fails else 3)
+    assert seen == [True]
+    assert not connection.connection.in_transaction
