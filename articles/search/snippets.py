@@ -19,7 +19,8 @@ WINDOW = 120  # characters of context in a snippet
 
 def match_spans(terms: str, offsets: bytes, wanted: Iterable[str], *, per_term: int = 12) -> list[tuple[int, int]]:
     """Character spans of the `wanted` terms (at most `per_term` occurrences each) in the
-    original text, without overlaps (a word beats its parts).
+    original text, without overlaps (a word beats its parts), spans that touch joined (the
+    phrase "日本代表" is marked as one run, not as 日本 and 代表).
 
     `terms` is the indexed field (space-separated terms) and `offsets` its encoded spans;
     occurrences are found with str.find and numbered by counting the spaces before them,
@@ -44,10 +45,13 @@ def match_spans(terms: str, offsets: bytes, wanted: Iterable[str], *, per_term: 
     for index in sorted(positions):
         if index >= len(starts):
             break
-        start = starts[index]
+        start, end = starts[index], starts[index] + lengths[index]
         if spans and start < spans[-1][1]:
             continue
-        spans.append((start, start + lengths[index]))
+        if spans and start == spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
     return spans
 
 

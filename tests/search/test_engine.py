@@ -65,6 +65,15 @@ def test_snippets_are_escaped_with_marks_on_the_original_text(search_articles):
     assert "<mark>ｻﾞｯｶｰﾊﾞｰｸﾞ</mark>" in hit.snippet  # the original text, not the folded term
 
 
+def test_touching_matches_are_marked_as_one_run(search_articles):
+    [hit] = search('"記者 会見"').hits
+    assert "<mark>記者会見</mark>" in hit.snippet
+    [hit] = search("会見 記者").hits
+    assert "<mark>記者会見</mark>" in hit.snippet
+    [hit] = search("東京都 知事 記者").hits
+    assert "<mark>東京都</mark>の<mark>知事</mark>は<mark>記者</mark>会見" in hit.snippet
+
+
 def test_titles_are_whole_with_their_matches_marked(search_articles):
     [hit] = search("人材").hits
     assert hit.title_html == "メタの<mark>人材</mark>獲得"
