@@ -19,8 +19,7 @@ WINDOW = 120  # characters of context in a snippet
 
 def match_spans(terms: str, offsets: bytes, wanted: Iterable[str], *, per_term: int = 12) -> list[tuple[int, int]]:
     """Character spans of the `wanted` terms (at most `per_term` occurrences each) in the
-    original text, without overlaps (a word beats its parts), spans that touch joined (the
-    phrase "日本代表" is marked as one run, not as 日本 and 代表).
+    original text, without overlaps (a word beats its parts).
 
     `terms` is the indexed field (space-separated terms) and `offsets` its encoded spans;
     occurrences are found with str.find and numbered by counting the spaces before them,
@@ -45,19 +44,16 @@ def match_spans(terms: str, offsets: bytes, wanted: Iterable[str], *, per_term: 
     for index in sorted(positions):
         if index >= len(starts):
             break
-        start, end = starts[index], starts[index] + lengths[index]
+        start = starts[index]
         if spans and start < spans[-1][1]:
             continue
-        if spans and start == spans[-1][1]:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
+        spans.append((start, start + lengths[index]))
     return spans
 
 
 def highlight(text: str, spans: Sequence[tuple[int, int]], *, window: int = WINDOW, whole: bool = False) -> SafeString:
-    """The part of `text` with the most matches within `window` characters, escaped, marked;
-    all of it when `whole` (titles)."""
+    """The part of `text` with the most matches within `window` characters, escaped, marked
+    (matches that touch in one mark); all of it when `whole` (titles)."""
     if whole:
         start, end, chosen = 0, len(text), spans
     elif not spans:
@@ -72,14 +68,20 @@ def highlight(text: str, spans: Sequence[tuple[int, int]], *, window: int = WIND
         start = max(0, spans[best][0] - window // 4)
         end = min(len(text), start + window)
         chosen = spans[best : best + best_count]
-    parts = ["…" if start > 0 else ""]
-    cursor = start
+    runs: list[tuple[int, int]] = []  # the shown spans, those that touch joined: one <mark> for 日本代表
     for span_start, span_end in chosen:
         if span_end > end:
             break
-        parts.append(escape(text[cursor:span_start]))
-        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
-        cursor = span_end
+        if runs and span_start == runs[-1][1]:
+            runs[-1] = (runs[-1][0], span_end)
+        else:
+            runs.append((span_start, span_end))
+    parts = ["…" if start > 0 else ""]
+    cursor = start
+    for run_start, run_end in runs:
+        parts.append(escape(text[cursor:run_start]))
+        parts.append(f"<mark>{escape(text[run_start:run_end])}</mark>")
+        cursor = run_end
     parts.append(escape(text[cursor:end]))
     parts.append("…" if end < len(text) else "")
     return mark_safe("".join(parts).replace("\n", " "))

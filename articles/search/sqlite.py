@@ -35,9 +35,9 @@ class SqliteBackend:
         """A cursor in one read transaction, so that a search's count, block edges and ranking
         all see the same articles while an import commits beside it (WAL gives the reader a
         snapshot). DEFERRED, not the connection's IMMEDIATE: a read must not take the write
-        lock. Inside someone else's transaction, a savepoint, so that a failed query does not
-        spoil it."""
-        if connection.in_atomic_block:
+        lock. Inside someone else's transaction (or with autocommit off), a savepoint, so that a
+        failed query does not spoil it."""
+        if connection.in_atomic_block or not connection.get_autocommit():
             with transaction.atomic(), connection.cursor() as cursor:
                 yield cursor
             return
@@ -46,7 +46,8 @@ class SqliteBackend:
             try:
                 yield cursor
             finally:
-                cursor.execute("ROLLBACK")  # it only read
+                if connection.connection.in_transaction:  # SQLite ends it itself on some errors
+                    cursor.execute("ROLLBACK")  # it only read
 
     def matches(self, query: ParsedQuery) -> tuple[str, list]:
         """FROM/WHERE that select matching articles as `a`."""

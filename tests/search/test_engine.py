@@ -326,3 +326,17 @@ def test_a_sqlite_search_reads_in_one_transaction(search_articles, monkeypatch, 
     assert search("東京").total == (0 if fails else 3)
     assert seen == [True]
     assert not connection.connection.in_transaction
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the Editors group
+def test_a_search_with_autocommit_off_sees_the_callers_own_writes(search_articles):
+    from django.db import connection
+
+    connection.set_autocommit(False)
+    try:
+        Article.objects.filter(source_url="https://example.jp/2").update(status="draft")
+        assert search("京都").total == 0
+        assert search("東京").total == 3
+    finally:
+        connection.rollback()
+        connection.set_autocommit(True)
