@@ -8,7 +8,10 @@ bare SudachiPy tokenisation of every title and body (one process), and the full 
 with one per core. Each of these re-indexes first makes every document stale, so that all of
 them are written again (the worst case); a last run re-indexes an index that is current,
 which only analyses and compares. Budget: 300 articles per second per core. The ratio to bare
-tokenisation is what carries over to another machine.
+tokenisation is what carries over to another machine. Each run also counts the CPU time it took
+(this process, its workers and, for a PostgreSQL server on this machine, the server process
+serving it): articles per CPU-second is the rate per core that idle moments and a database
+sharing the cores do not blur.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from pathlib import Path
 
 from _setup import django_on_scratch_database, livedoor_files
 
@@ -48,26 +52,55 @@ def main() -> int:
             tokenizer.tokenize(text)
         return len(texts) / (time.perf_counter() - started)
 
+    from django.db import connection
+
+    def server_cpu() -> float:
+        """CPU seconds of the PostgreSQL process serving this connection, if it runs here."""
+        if connection.vendor != "postgresql":
+            return 0.0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:  # utime and stime, the 14th and 15th fields of /proc/PID/stat
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> tuple[float, float]:
+        """CPU seconds so far: this process with its finished workers, and the server."""
+        times = os.times()
+        return times.user + times.system + times.children_user + times.children_system, server_cpu()
+
     cores = os.cpu_count() or 1
     cases = [*((workers, "every document changed") for workers in sorted({1, cores})), (1, "index already current")]
     best: dict = {}
+    cheapest: dict = {}  # the least CPU per article (indexer, server) over the rounds
     for _ in range(args.rounds):  # rounds, best of each: a shared machine's speed drifts
         best["bare"] = max(best.get("bare", 0.0), bare_tokenisation())
         for workers, case in cases:
             if case == "every document changed":
                 SearchDocument.objects.update(names="")  # stale: the re-index writes every row again
+            used, served = cpu()
             started = time.perf_counter()
             done, rewritten = rebuild_index(workers=workers)
             rate = done / (time.perf_counter() - started)
-            best[workers, case] = max(best.get((workers, case), (0.0, 0)), (rate, rewritten))
+            after = cpu()
+            costs = ((after[0] - used) / done * 1e3, (after[1] - served) / done * 1e3)  # ms per article
+            best[workers, case] = max(best.get((workers, case), (0.0, 0, costs)), (rate, rewritten, costs))
+            cheapest[workers, case] = min(cheapest.get((workers, case), costs), costs, key=sum)
     bare = best["bare"]
     print(f"database: {url.split(':', 1)[0]}   articles: {len(texts):,}   best of {args.rounds} rounds")
     print(f"bare tokenisation: {bare:5.0f} articles/s (one process)")
     for workers, case in cases:
-        rate, rewritten = best[workers, case]
+        rate, rewritten, _ = best[workers, case]
+        indexer, server = cheapest[workers, case]
         print(f"re-index, {workers} process{'es' if workers > 1 else '  '}, {case}: {rate:5.0f} articles/s,"
               f" {rate / workers:.0f} per core ({rate / workers / bare:.2f}x bare; budget 300),"
               f" {rewritten:,} rewritten")
+        server_part = f" + {server:.2f} ms database server" if server else ""
+        print(f"    CPU per article: {indexer:.2f} ms indexing{server_part} ="
+              f" {1e3 / (indexer + server):.0f} articles per CPU-second")
     return 0
 
 
