@@ -29,14 +29,14 @@ def test_rebuild_gives_the_same_index(search_articles, write_file):
     from articles.services.imports import import_paths
 
     import_paths([write_file("cited.txt", "見出し\n\nロイター通信によると、10人が集まった。\n\n(共同通信によると)\n")])
-    before = {d.article_id: (d.title, d.headings, d.body, d.names, bytes(d.body_offsets))
+    before = {d.article_id: (d.title, d.headings, d.body, d.names, bytes(d.title_offsets), bytes(d.body_offsets))
               for d in SearchDocument.objects.all()}
     SearchDocument.objects.all().delete()
     assert search("東京").total == 0
     out = StringIO()
     call_command("rebuild_search_index", "--batch-size", "3", stdout=out)
     assert out.getvalue().strip() == f"indexed {len(before)} articles, {len(before)} of them changed"
-    after = {d.article_id: (d.title, d.headings, d.body, d.names, bytes(d.body_offsets))
+    after = {d.article_id: (d.title, d.headings, d.body, d.names, bytes(d.title_offsets), bytes(d.body_offsets))
              for d in SearchDocument.objects.all()}
     assert after == before
     assert search("東京").total == 3
