@@ -87,13 +87,13 @@ def main() -> int:
             rate = done / (time.perf_counter() - started)
             after = cpu()
             costs = ((after[0] - used) / done * 1e3, (after[1] - served) / done * 1e3)  # ms per article
-            best[workers, case] = max(best.get((workers, case), (0.0, 0, costs)), (rate, rewritten, costs))
+            best[workers, case] = max(best.get((workers, case), (0.0, 0)), (rate, rewritten))
             cheapest[workers, case] = min(cheapest.get((workers, case), costs), costs, key=sum)
     bare = best["bare"]
     print(f"database: {url.split(':', 1)[0]}   articles: {len(texts):,}   best of {args.rounds} rounds")
     print(f"bare tokenisation: {bare:5.0f} articles/s (one process)")
     for workers, case in cases:
-        rate, rewritten, _ = best[workers, case]
+        rate, rewritten = best[workers, case]
         indexer, server = cheapest[workers, case]
         print(f"re-index, {workers} process{'es' if workers > 1 else '  '}, {case}: {rate:5.0f} articles/s,"
               f" {rate / workers:.0f} per core ({rate / workers / bare:.2f}x bare; budget 300),"

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import DatabaseError, connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -147,11 +148,8 @@ def test_the_index_follows_reimports(db, write_file):
     assert search("琵琶湖").total == 0
 
 
-
 def test_postgresql_stores_the_index_with_lz4(db):
     """Migration 0006: lz4, where the server has it, compresses faster than pglz."""
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL storage setting")
     with connection.cursor() as cursor:
@@ -166,6 +164,7 @@ def test_postgresql_stores_the_index_with_lz4(db):
         columns = cursor.fetchall()
     assert len(columns) == 7
     assert {method for _, _, method in columns} == {"l"}, columns
+
 
 HOSTILE = [
     '"', '""', '"""', "'", "AND", "OR", "NOT", "NEAR", "NEAR(東京 知事)", "東京 OR 京都", "*", "東*", "^東京",
@@ -306,8 +305,6 @@ def test_counts_leave_out_drafts_and_follow_filters(search_articles):
 def test_a_sqlite_search_reads_in_one_transaction(search_articles, monkeypatch, fails):
     """Its count, block edges and ranking see one snapshot, outside any transaction of the
     caller's; a failed statement leaves no transaction open behind it."""
-    from django.db import DatabaseError, connection
-
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL searches run in a transaction of their own (PostgresBackend.reading)")
     from articles.search.sqlite import SqliteBackend
@@ -330,8 +327,6 @@ def test_a_sqlite_search_reads_in_one_transaction(search_articles, monkeypatch, 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the Editors group
 def test_a_search_with_autocommit_off_sees_the_callers_own_writes(search_articles):
-    from django.db import connection
-
     connection.set_autocommit(False)
     try:
         Article.objects.filter(source_url="https://example.jp/2").update(status="draft")
