@@ -166,6 +166,8 @@ class ArticleDetail:
 
 
 def article_detail(slug: str) -> ArticleDetail | None:
+    if "\x00" in slug:  # no slug holds one, and PostgreSQL refuses to compare text with it
+        return None
     article = published_articles().filter(slug=slug).first()
     if article is None:
         return None

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Entity
-from articles.search.query import MAX_QUERY_CHARS
+from articles.search.query import query_text
 
 from . import selectors
 
@@ -39,8 +39,20 @@ def content_security_policy(view):
     return with_policy
 
 
+class QueryField(forms.CharField):
+    """A reader's query: any text is a query. What the engine would not read (control
+    characters, text past its length limit) is dropped here, so the page shows the query that
+    was run, and never refuses one."""
+
+    def to_python(self, value):
+        return query_text(super().to_python(value)).strip()
+
+    def bound_data(self, data, initial):
+        return query_text(data)
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search the archive"), required=False, max_length=MAX_QUERY_CHARS)
+    q = QueryField(label=_("Search the archive"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", ""), *Entity.Kind.choices])
     entity = forms.IntegerField(label=_("Entity"), required=False, min_value=1, max_value=MAX_ID)
     source = forms.IntegerField(label=_("Source"), required=False, min_value=1, max_value=MAX_ID)

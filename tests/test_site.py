@@ -277,7 +277,8 @@ def test_merged_entities_and_sources_redirect_to_the_survivor(client, archive, e
 
 
 @pytest.mark.parametrize("url", ["/articles/no-such-article/", "/entities/999999/", "/sources/999999/",
-                                 "/claims/999999/", "/entities/99999999999999999999999/"])
+                                 "/claims/999999/", "/entities/99999999999999999999999/", "/articles/%00/",
+                                 "/articles/a%00b/"])
 def test_unknown_records_are_not_found(client, archive, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -378,6 +379,23 @@ def test_hostile_search_input_never_fails(client, archive, params):
     assert 'role="search"' in text(response)
     if response.status_code == 400:
         assert "検索できませんでした" in text(response)
+
+
+def test_any_text_is_a_query(client, archive):
+    response = client.get("/search/", {"q": "ザッカーバーグ\x00"})
+    assert response.status_code == 200
+    assert 'value="ザッカーバーグ "' in text(response)  # the query that was run, without the NUL
+    long = client.get("/search/", {"q": "ザッカーバーグ " + "x" * 10_000})
+    shown = re.search(r'id="search-q" type="search" name="q" value="([^"]*)"', text(long)).group(1)
+    assert long.status_code == 200 and shown == ("ザッカーバーグ " + "x" * 10_000)[:256]
+
+
+def test_an_unknown_host_gets_the_bad_request_page():
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "evil.example" not in text(response) and 'rel="canonical"' not in text(response)
 
 
 def test_list_pages_accept_any_page_number(client, archive, zuckerberg):

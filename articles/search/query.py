@@ -18,7 +18,8 @@ MAX_QUERY_CHARS = 256
 MAX_TERMS = 32
 _QUOTES = "\"“”＂"
 _PIECE = re.compile(r'(-?)(?:["“”＂]([^"“”＂]*)["“”＂]?|(\S+))')
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# control characters, and lone surrogates (a str can hold them; no encoder takes them)
+_UNREADABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
@@ -37,8 +38,13 @@ class ParsedQuery:
         return frozenset(term for phrase in self.required for term in phrase)
 
 
+def query_text(text: str | None) -> str:
+    """The part of `text` a query reads: unreadable characters as spaces, cut to MAX_QUERY_CHARS."""
+    return _UNREADABLE.sub(" ", text or "")[:MAX_QUERY_CHARS]
+
+
 def parse_query(text: str) -> ParsedQuery:
-    text = _CONTROL.sub(" ", text or "")[:MAX_QUERY_CHARS].replace("\u3000", " ")
+    text = query_text(text).replace("\u3000", " ")
     query = ParsedQuery()
     budget = MAX_TERMS
     for match in _PIECE.finditer(text):

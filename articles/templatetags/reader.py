@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 from django import template
+from django.core.exceptions import DisallowedHost
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html
@@ -74,7 +75,10 @@ def claim_context(detail) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path: str) -> str:
-    return context["request"].build_absolute_uri(path)
+    try:
+        return context["request"].build_absolute_uri(path)
+    except DisallowedHost:  # the 400 page for that very Host header: the path is all we trust
+        return path
 
 
 @register.filter

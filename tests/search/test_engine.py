@@ -173,6 +173,7 @@ HOSTILE = [
     "東京 & 知事", "東京 | 京都", "東京:*", "<->", "東京 <-> 知事", ":", "::", "{}", "[]", "\u3000", "\ufeff",
     "🙂", "東京" * 5000, "a" * 10_000, " ".join(["東京"] * 2000), "\n\t\r", "NULL", "None", "0", "-0",
     "ｈｔｔｐ：／／", "@@", "@@ to_tsquery('x')", "'simple'", "\u202e東京", "\udcff".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+    "\udcff", "東\ud800京", "\udcff\udcfe",  # lone surrogates, as os.fsdecode() makes of bad bytes
 ]
 
 
