@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from articles.ingest.names import MAX_KEY_CHARS
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -99,7 +101,7 @@ class Entity(Curatable):
 class NameKey(models.Model):
     """Lookup table of normalised names (name and aliases), kept in step by the services."""
 
-    key = models.CharField(max_length=300, db_index=True)
+    key = models.CharField(max_length=MAX_KEY_CHARS, db_index=True)
 
     class Meta:
         abstract = True
@@ -237,6 +239,8 @@ class Claim(TimeStamped):
     # the extracted sentence's identity within its article, kept when an editor edits the text
     fingerprint = models.CharField(max_length=64)
     edited = models.BooleanField(_("text edited by an editor"), default=False)
+    # set when an editor changes anything of the claim (kind, speaker, cited outlet...)
+    curated = models.BooleanField(_("curated by an editor"), default=False)
     history = HistoricalRecords(m2m_fields=[entities])
 
     class Meta:
@@ -255,7 +259,7 @@ class Claim(TimeStamped):
 
     @property
     def is_curated(self) -> bool:
-        return self.edited or self.status != self.Status.UNREVIEWED or bool(self.note)
+        return self.curated or self.edited or self.status != self.Status.UNREVIEWED or bool(self.note)
 
 
 class MergeRecord(models.Model):

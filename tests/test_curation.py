@@ -3,11 +3,14 @@ recorded in the history with their editor."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from articles.models import Article, Claim, Entity, Source
 from articles.search import search
 from articles.services import curation
-from articles.services.imports import import_paths
+from articles.ingest import name_key
+from articles.services.imports import KnownNames, import_paths
+from articles.services.names import entity_names_sync
 
 from .conftest import SEED
 
@@ -86,3 +89,62 @@ def test_edits_are_validated_and_recorded(seed_article, editor):
     claim.refresh_from_db()
     assert (claim.status, claim.reviewed_by) == ("rejected", editor) and claim.reviewed_at
     assert claim.history.first().history_user == editor
+
+
+def test_a_merge_leaves_out_aliases_another_entity_answers_to(editor):
+    group = Entity.objects.create(name="AKB", kind="organization")
+    member = Entity.objects.create(name="AKB前田敦子", kind="person", aliases=["AKB", "あっちゃん"])
+    maeda = Entity.objects.create(name="前田敦子", kind="person")
+    entity_names_sync([group, member, maeda])
+    curation.entity_merge(survivor=maeda, others=[member], user=editor)
+    maeda.refresh_from_db()
+    assert maeda.aliases == ["AKB前田敦子", "あっちゃん"]
+
+
+def test_a_name_two_entities_answer_to_teaches_the_importer_nothing(editor):
+    shinji = Entity.objects.create(name="香川真司", kind="person", aliases=["香川"], curated=True)
+    teruyuki = Entity.objects.create(name="香川照之", kind="person", aliases=["香川"])
+    entity_names_sync([shinji, teruyuki])
+    known = KnownNames().kinds
+    assert name_key("香川真司") in known and name_key("香川") not in known
+
+
+def test_a_long_name_whose_key_grows_is_stored(seed_article, editor):
+    entity = Entity.objects.filter(kind="person").first()
+    curation.entity_update(entity=entity, user=editor, name="㍿" * 120, aliases=["…" * 300])
+    assert Entity.objects.get(pk=entity.pk).name == "㍿" * 120  # its keys are cut to the column
+
+
+def test_publishing_marks_what_it_shows_as_updated(editor):
+    import_paths([SEED], status="draft")
+    article = Article.objects.get()
+    before = timezone.now()
+    curation.article_set_status(articles=[article], status="published", user=editor)
+    assert not Claim.objects.filter(article=article, updated_at__lt=before).exists()
+    assert not Entity.objects.filter(mentions__article=article, updated_at__lt=before).exists()
+    assert not Source.objects.filter(articles=article, updated_at__lt=before).exists()
+
+
+def test_a_second_merge_marks_the_records_it_repoints_as_updated(seed_article, editor):
+    first, second, third = Entity.objects.filter(kind="person")[:3]
+    curation.entity_merge(survivor=second, others=[first], user=editor)
+    before = timezone.now()
+    curation.entity_merge(survivor=third, others=[second], user=editor)
+    first.refresh_from_db()
+    assert first.merged_into == third and first.updated_at >= before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_marks_claims_editors_already_changed(seed_article, editor):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    changed = Claim.objects.first()
+    curation.claim_update(claim=changed, user=editor, kind="quote")
+    Claim.objects.update(curated=False)  # as the claims were before the field existed
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0006_search_lz4")])
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert list(Claim.objects.filter(curated=True)) == [changed]
+    assert Claim.objects.count() > 1

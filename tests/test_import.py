@@ -228,6 +228,37 @@ def test_curated_names_teach_the_importer(write_file, editor):
     assert Mention.objects.filter(entity=koike, surface="百合子知事").exists()
 
 
+def test_a_curated_short_name_does_not_swallow_a_longer_one(write_file, editor):
+    run(write_file("a.txt", "サッカーの香川が2得点\n\nサッカー日本代表の香川真司選手が5日、2得点を挙げた。"
+                            "香川は試合後「最高の気分だ」と語った。\n"))
+    shinji = Entity.objects.get(name="香川真司")
+    assert "香川" in shinji.aliases  # the surname, learnt from the article
+    curation.entity_update(entity=shinji, user=editor, kind="person")
+    run(write_file("b.txt", "香川照之が主演\n\n俳優の香川照之さんが新しいドラマに主演することが5日、分かった。\n"))
+    mentions = Mention.objects.filter(article__title="香川照之が主演").select_related("entity")
+    assert [(m.surface, m.entity.name) for m in mentions] == [("香川照之", "香川照之")]
+
+
+def test_a_renamed_entity_keeps_its_old_name(write_file, editor):
+    run(write_file("a.txt", "マツコが新番組\n\nタレントのマツコが5日、新番組の収録に臨んだ。\n"))
+    matsuko = Entity.objects.get(name="マツコ")
+    curation.entity_update(entity=matsuko, user=editor, name="マツコ・デラックス")
+    assert Entity.objects.get(pk=matsuko.pk).aliases == ["マツコ"]
+    run(write_file("b.txt", "マツコが語る\n\nタレントのマツコが6日、番組で持論を語った。\n"))
+    mention = Mention.objects.get(article__title="マツコが語る", surface="マツコ")
+    assert mention.entity_id == matsuko.pk and not Entity.objects.filter(name="マツコ").exists()
+
+
+def test_a_claims_kind_speaker_and_outlet_set_by_an_editor_survive_a_reimport(editor):
+    run(SEED)
+    claim = Claim.objects.filter(kind="statement", speaker=None).first()
+    speaker, outlet = Entity.objects.get(name="マーク・ザッカーバーグ"), Source.objects.get(name="WSJ")
+    curation.claim_update(claim=claim, user=editor, kind="quote", speaker=speaker, attributed_to=outlet)
+    run(SEED, force=True)
+    claim.refresh_from_db()
+    assert (claim.kind, claim.speaker, claim.attributed_to, claim.status) == ("quote", speaker, outlet, "unreviewed")
+
+
 def test_admin_upload_uses_the_same_importer():
     report = import_upload("upload.txt", ARTICLE.encode("cp932"))
     assert report.counts["imported"] == 1

@@ -15,6 +15,9 @@ from functools import lru_cache
 from .analysis import analyse, fold
 
 
+MAX_KEY_CHARS = 300  # NameKey.key's length: normalising can lengthen a name (㍿ -> 株式会社)
+
+
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     name = name.strip()
@@ -22,4 +25,4 @@ def name_key(name: str) -> str:
         return ""
     key = "".join([t.key for t in analyse(name[:200])])  # the analysis folded each word once
     # a name made only of symbols still needs a key of its own
-    return key or fold(name).replace(" ", "")
+    return (key or fold(name).replace(" ", ""))[:MAX_KEY_CHARS]

@@ -19,13 +19,15 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
 from articles import search
+from articles.ingest import name_key
 from articles.models import Article, Claim, Entity, EntityMerge, Mention, Source, SourceMerge
 
-from .names import entity_names_sync, source_names_sync
+from .names import entity_names_sync, keys_held_by_others, source_names_sync
 
 
 def _baseline(objects: Sequence) -> None:
@@ -58,6 +60,16 @@ def _clean_aliases(name: str, aliases: Iterable[str]) -> list[str]:
     return result
 
 
+def _renamed(record, name: str | None, aliases: Iterable[str]) -> list[str]:
+    """Give `record` its new name, if any, and return its aliases, the old name among them."""
+    old = record.name
+    if name is not None:
+        record.name = name.strip()
+    if record.name != old:
+        aliases = [*aliases, old]
+    return _clean_aliases(record.name, aliases)
+
+
 def _touch(article_ids: Iterable[int], claim_ids: Iterable[int]) -> None:
     """Mark articles and claims whose links a merge moved as updated, for incremental sync."""
     now = timezone.now()
@@ -82,16 +94,12 @@ def entity_update(
     kind: str | None = None,
     aliases: Sequence[str] | None = None,
 ) -> Entity:
-    """Rename, retype or re-alias an entity; the importer will not change it back."""
+    """Rename, retype or re-alias an entity; the importer will not change it back. A renamed
+    entity keeps its old name as an alias, so that articles using it still find it."""
     _baseline([entity])
-    if name is not None:
-        entity.name = name.strip()
+    entity.aliases = _renamed(entity, name, entity.aliases if aliases is None else aliases)
     if kind is not None:
         entity.kind = kind
-    if aliases is not None:
-        entity.aliases = _clean_aliases(entity.name, aliases)
-    else:
-        entity.aliases = _clean_aliases(entity.name, entity.aliases)
     entity.curated = True
     entity.full_clean()
     _save(entity, user)
@@ -139,11 +147,17 @@ def _fold_into(survivor, other, user) -> tuple[list[str], list[int]]:
     merged into it points to the survivor, and it points there too. Returns (the aliases
     added, the records re-pointed), for an undo."""
     known = {n.casefold() for n in survivor.names}
-    added = [n for n in other.names if n.casefold() not in known]
+    # an alias that another live record answers to (AKB beside the group AKB) would draw
+    # that record's mentions to the survivor in later imports
+    taken = keys_held_by_others(other, other.aliases, besides=[survivor])
+    added = [
+        n for n in other.names
+        if n.casefold() not in known and (n == other.name or name_key(n) not in taken)
+    ]
     survivor.aliases = [*survivor.aliases, *added]
     model = type(other)
     repointed = list(model.objects.filter(merged_into=other).values_list("id", flat=True))
-    model.objects.filter(id__in=repointed).update(merged_into=survivor)
+    model.objects.filter(id__in=repointed).update(merged_into=survivor, updated_at=timezone.now())
     other.merged_into = survivor
     other.curated = True
     _save(other, user)
@@ -163,7 +177,9 @@ def _undo_checked(record_model, merge, kind: str):
 def _unfold(merge, user) -> None:
     """The last step of an undo: names, re-pointed records and the merged one's pointer back."""
     survivor, merged = merge.survivor, merge.merged
-    type(merged).objects.filter(id__in=merge.repointed_ids, merged_into=survivor).update(merged_into=merged)
+    type(merged).objects.filter(id__in=merge.repointed_ids, merged_into=survivor).update(
+        merged_into=merged, updated_at=timezone.now()
+    )
     added = {a.casefold() for a in merge.added_aliases}
     survivor.aliases = [a for a in survivor.aliases if a.casefold() not in added]
     _save(survivor, user)
@@ -236,13 +252,11 @@ def source_update(
     url: str | None = None,
 ) -> Source:
     _baseline([source])
-    if name is not None:
-        source.name = name.strip()
+    source.aliases = _renamed(source, name, source.aliases if aliases is None else aliases)
     if kind is not None:
         source.kind = kind
     if url is not None:
         source.url = url.strip()
-    source.aliases = _clean_aliases(source.name, source.aliases if aliases is None else aliases)
     source.curated = True
     source.full_clean()
     _save(source, user)
@@ -363,6 +377,7 @@ def claim_update(
         claim.status = status
         claim.reviewed_by = user
         claim.reviewed_at = timezone.now()
+    claim.curated = True
     claim.full_clean(exclude=["fingerprint"])
     _save(claim, user)
     return claim
@@ -387,4 +402,21 @@ def article_set_status(*, articles: Sequence[Article], status: str, user=None) -
         article.updated_at = now
     Article.objects.bulk_update(articles, ["status", "updated_at"])
     get_history_manager_for_model(Article).bulk_history_create(articles, update=True, default_user=user)
+    _touch_contents([a.pk for a in articles], now)
     return len(articles)
+
+
+def _touch_contents(article_ids: list[int], now) -> None:
+    """Publishing or unpublishing shows or hides the articles' claims, and the entities and
+    sources only they name: mark those updated too, or incremental sync would miss them."""
+    claims = Claim.objects.filter(article_id__in=article_ids)
+    claims.update(updated_at=now)
+    Entity.objects.filter(
+        Q(pk__in=Mention.objects.filter(article_id__in=article_ids).values("entity_id"))
+        | Q(pk__in=claims.values("speaker_id"))
+    ).update(updated_at=now)
+    Source.objects.filter(
+        Q(pk__in=Article.objects.filter(pk__in=article_ids).values("source_id"))
+        | Q(pk__in=Article.attributed_to.through.objects.filter(article_id__in=article_ids).values("source_id"))
+        | Q(pk__in=claims.values("attributed_to_id"))
+    ).update(updated_at=now)

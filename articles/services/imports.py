@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import get_history_manager_for_model
@@ -81,14 +81,17 @@ class ImportReport:
 
 
 class KnownNames:
-    """What editors have taught the importer: curated entities' name keys and kinds."""
+    """What editors have taught the importer: curated entities' name keys and kinds. A key
+    that names more than one live entity (a surname two people share) teaches nothing."""
 
     def __init__(self) -> None:
-        self.kinds: dict[str, str] = dict(
-            EntityName.objects.filter(entity__curated=True, entity__merged_into=None).values_list(
-                "key", "entity__kind"
-            )
+        live = EntityName.objects.filter(entity__merged_into=None)
+        curated = live.filter(entity__curated=True)
+        shared = (
+            live.filter(key__in=curated.values("key")).values("key")
+            .annotate(entities=Count("entity", distinct=True)).filter(entities__gt=1).values("key")
         )
+        self.kinds: dict[str, str] = dict(curated.exclude(key__in=shared).values_list("key", "entity__kind"))
 
     def kind(self, key: str) -> str | None:
         return self.kinds.get(key)
@@ -527,7 +530,7 @@ def fingerprints(claims: list[ParsedClaim]) -> list[str]:
 
 # what a new claim's row holds; the other columns take their defaults (nobody reviewed it yet)
 _NEW_CLAIM_FIELDS = ["created_at", "updated_at", "article", "fingerprint", "text", "start", "end", "kind", "status",
-                     "speaker", "attributed_to", "quantities", "dates", "note", "edited"]
+                     "speaker", "attributed_to", "quantities", "dates", "note", "edited", "curated"]
 
 
 def _sync_claims(
@@ -560,7 +563,7 @@ def _sync_claims(
                 new_rows.append((
                     stamp, stamp, article.pk, fingerprint, parsed_claim.text, parsed_claim.start, parsed_claim.end,
                     parsed_claim.kind, Claim.Status.UNREVIEWED, speaker.pk if speaker else None,
-                    outlet.pk if outlet else None, as_json(quantities, None), as_json(dates, None), "", False,
+                    outlet.pk if outlet else None, as_json(quantities, None), as_json(dates, None), "", False, False,
                 ))
             elif claim.is_curated:  # editors' review and text stand; only the position follows the body
                 if (claim.start, claim.end) != (parsed_claim.start, parsed_claim.end):

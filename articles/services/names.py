@@ -47,6 +47,19 @@ def _sync(model, field: str, objects: list) -> None:
     )
 
 
+_NAME_TABLES = {Entity: (EntityName, "entity"), Source: (SourceName, "source")}
+
+
+def keys_held_by_others(record, names: Iterable[str], *, besides: Iterable = ()) -> set[str]:
+    """The keys of `names` that a live record of the same model, other than `record` and
+    `besides`, answers to."""
+    table, field = _NAME_TABLES[type(record)]
+    return set(
+        table.objects.filter(key__in=keys_of(names), **{f"{field}__merged_into": None})
+        .exclude(**{f"{field}__in": [record, *besides]}).values_list("key", flat=True)
+    )
+
+
 def root(obj):
     """The survivor a merged entity or source points to (merges keep the chain one hop long)."""
     return obj.merged_into if obj.merged_into_id else obj
