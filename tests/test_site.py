@@ -314,6 +314,29 @@ def test_pages_send_security_headers(client, seed):
     assert "<script>" not in text(response) and " style=" not in text(response)  # nothing the policy would block
 
 
+def test_static_files_collected_under_debug_serve_production(settings, tmp_path, client, seed, monkeypatch):
+    import importlib.util
+
+    from django.core.management import call_command
+
+    from archive import settings as production
+
+    def project_settings(**environment):
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        spec = importlib.util.spec_from_file_location("settings_under_test", production.__file__)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    settings.STATIC_ROOT, settings.DEBUG = tmp_path, True
+    settings.STORAGES = project_settings(DJANGO_DEBUG="1").STORAGES  # as the README's run command collects
+    call_command("collectstatic", interactive=False, verbosity=0)
+    settings.STORAGES, settings.DEBUG = production.STORAGES, False
+    page = text(client.get("/"))
+    assert re.search(r'href="/static/site\.[0-9a-f]{12}\.css"', page)
+
+
 # -------------------------------------------------------------------------------------------
 # Languages
 
