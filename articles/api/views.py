@@ -21,7 +21,6 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,6 +32,7 @@ from articles.services.archive import export_records
 
 from . import serializers, visibility
 from .pagination import CURSOR, PAGE_SIZE, SearchPagination
+from .parsers import ArchiveJSONParser
 
 FORMAT = "format"  # DRF's format override (?format=json), accepted everywhere
 
@@ -69,7 +69,7 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]{1,18}"  # larger ids would overflow the database's integers
     expand: frozenset[str] | None = None
 
-    parser_classes = [JSONParser]  # writes take JSON, nothing else
+    parser_classes = [ArchiveJSONParser]  # writes take JSON, nothing else
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -97,3 +97,17 @@ def test_options_and_head_answer_without_a_body_error(editor_client, anon, archi
         assert client.options("/api/v1/claims/").status_code == 200
         assert client.options(f"/api/v1/claims/{archive.seed.claims.last().pk}/").status_code == 200
         assert client.head("/api/v1/articles/").status_code == 200
+
+
+def test_json_nested_too_deeply_is_a_400_parse_error(editor_client, archive):
+    from articles.models import EntityMerge
+
+    deep = b'{"others": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    survivor, claim = archive.seed.mentions.first().entity, archive.seed.claims.last()
+    for method, url in (("POST", f"/api/v1/entities/{survivor.pk}/merge/"), ("PATCH", f"/api/v1/claims/{claim.pk}/")):
+        response = editor_client.generic(method, url, deep, content_type="application/json")
+        assert response.status_code == 400 and response.json()["code"] == "parse_error", (url, response.content)
+        assert "deep" in response.json()["message"]
+    assert not EntityMerge.objects.exists() and claim.history.count() == 0
+    response = editor_client.patch(f"/api/v1/claims/{claim.pk}/", {"note": [[["浅い"]]]}, format="json")
+    assert response.status_code == 400 and "note" in response.json()["fields"]  # shallow nesting: the field's error
