@@ -4,14 +4,17 @@
      "fields": {"page_size": ["Must be 1 to 1000."]}}
 
 `fields` comes with validation errors only. Django's ValidationError (raised by the services)
-becomes a 400 like DRF's; anything unexpected is logged and answered with a JSON 500.
+becomes a 400 like DRF's, and Django's request limits (DATA_UPLOAD_MAX_MEMORY_SIZE,
+DATA_UPLOAD_MAX_NUMBER_FIELDS) a 413 and a 400; anything unexpected is logged and answered
+with a JSON 500.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -22,6 +25,11 @@ from rest_framework.views import set_rollback
 
 logger = logging.getLogger(__name__)
 GENERAL = "non_field_errors"
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
 
 
 def _messages(detail, prefix: str = "") -> list[str]:
@@ -48,6 +56,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge(f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = exceptions.ParseError(f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} query parameters.")
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("API error in %s", context.get("view"), exc_info=exc)

@@ -111,3 +111,25 @@ def test_json_nested_too_deeply_is_a_400_parse_error(editor_client, archive):
     assert not EntityMerge.objects.exists() and claim.history.count() == 0
     response = editor_client.patch(f"/api/v1/claims/{claim.pk}/", {"note": [[["浅い"]]]}, format="json")
     assert response.status_code == 400 and "note" in response.json()["fields"]  # shallow nesting: the field's error
+
+
+def test_bodies_over_the_upload_limit_are_413(editor_client, archive, settings):
+    from articles.models import EntityMerge
+
+    survivor, claim = archive.seed.mentions.first().entity, archive.seed.claims.last()
+    big = b'{"note": "' + b"x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + b'"}'
+    for method, url in (("POST", f"/api/v1/entities/{survivor.pk}/merge/"), ("PATCH", f"/api/v1/claims/{claim.pk}/")):
+        response = editor_client.generic(method, url, big, content_type="application/json")
+        assert response.status_code == 413 and response["Content-Type"] == "application/json", url
+        body = response.json()
+        assert body["status"] == 413 and body["code"] == "request_too_large"
+        assert str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) in body["message"]
+    assert not EntityMerge.objects.exists() and claim.history.count() == 0
+    assert editor_client.patch(f"/api/v1/claims/{claim.pk}/", {"note": "x"}, format="json").status_code == 200
+
+
+def test_more_query_parameters_than_django_parses_are_400(anon, archive, settings):
+    many = "&".join(["entity=1"] * (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = anon.get(f"/api/v1/articles/?{many}")
+    assert response.status_code == 400 and response.json()["code"] == "parse_error", response.content
+    assert "parameters" in response.json()["message"]
