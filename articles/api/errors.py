@@ -6,7 +6,8 @@
 `fields` comes with validation errors only. Django's ValidationError (raised by the services)
 becomes a 400 like DRF's, and Django's request limits (DATA_UPLOAD_MAX_MEMORY_SIZE,
 DATA_UPLOAD_MAX_NUMBER_FIELDS) a 413 and a 400; anything unexpected is logged and answered
-with a JSON 500.
+with a JSON 500. Errors are JSON whatever the client accepts: the browsable API (text/html)
+and the schema's YAML are for what was asked for, not for what went wrong.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyF
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -30,6 +32,12 @@ GENERAL = "non_field_errors"
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "request_too_large"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The object has changed: its ETag is not the one in If-Match."
+    default_code = "precondition_failed"
 
 
 def _messages(detail, prefix: str = "") -> list[str]:
@@ -50,6 +58,9 @@ def _join(prefix: str, key) -> str:
 
 
 def exception_handler(exc, context):
+    request = context.get("request")
+    if request is not None:  # DRF's finalize_response renders the error with the request's renderer
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

@@ -17,7 +17,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
@@ -31,6 +31,7 @@ from articles.services import curation
 from articles.services.archive import export_records
 
 from . import serializers, visibility
+from .errors import PreconditionFailed
 from .pagination import CURSOR, PAGE_SIZE, SearchPagination
 from .parsers import ArchiveJSONParser
 
@@ -116,7 +117,10 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
         response["ETag"] = _etag(response.data)
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+        if conditional.status_code == status.HTTP_412_PRECONDITION_FAILED:  # Django's is an empty HTML page
+            raise PreconditionFailed()
+        return conditional
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -133,3 +133,42 @@ def test_more_query_parameters_than_django_parses_are_400(anon, archive, setting
     response = anon.get(f"/api/v1/articles/?{many}")
     assert response.status_code == 400 and response.json()["code"] == "parse_error", response.content
     assert "parameters" in response.json()["message"]
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/api/v1/articles/?page_size=0", 400),
+    ("/api/v1/articles/999999/", 404),
+    ("/api/v1/articles/?format=api&page_size=0", 400),
+    ("/api/v1/claims/?speaker=x", 400),
+    ("/api/docs/?format=xml", 404),
+    ("/api/schema/?format=xml", 404),
+])
+def test_errors_are_json_whatever_the_client_accepts(anon, archive, url, status):
+    for accept in ("text/html", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"):
+        response = anon.get(url, HTTP_ACCEPT=accept)
+        assert response.status_code == status and response["Content-Type"] == "application/json", (url, accept)
+        assert response.json()["status"] == status and response.json()["message"]
+
+
+def test_writes_and_throttling_errors_are_json_for_browsers(editor_client, anon, archive):
+    claim = archive.seed.claims.last()
+    responses = [
+        anon.patch(f"/api/v1/claims/{claim.pk}/", {"note": "x"}, format="json", HTTP_ACCEPT="text/html"),
+        editor_client.patch(f"/api/v1/claims/{claim.pk}/", {"status": "x"}, format="json", HTTP_ACCEPT="text/html"),
+        editor_client.delete(f"/api/v1/claims/{claim.pk}/", HTTP_ACCEPT="text/html"),
+    ]
+    with throttled({"anon": "1/minute", "user": "1/minute"}):
+        responses += [anon.get("/api/v1/sources/", HTTP_ACCEPT="text/html") for _ in range(2)][1:]
+    assert [r.status_code for r in responses] == [401, 400, 405, 429]
+    assert all(r["Content-Type"] == "application/json" and r.json()["code"] for r in responses)
+    assert editor_client.get(f"/api/v1/claims/{claim.pk}/", HTTP_ACCEPT="text/html")["Content-Type"].startswith(
+        "text/html")  # what succeeds is still the browsable API
+
+
+def test_a_failed_if_match_is_a_json_412(anon, archive):
+    url = f"/api/v1/articles/{archive.seed.pk}/"
+    etag = anon.get(url)["ETag"]
+    assert anon.get(url, HTTP_IF_MATCH=etag).status_code == 200
+    response = anon.get(url, HTTP_IF_MATCH='"another"', HTTP_ACCEPT="text/html")
+    assert response.status_code == 412 and response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "precondition_failed"
