@@ -84,11 +84,14 @@ class IdCursorPagination(CursorPagination):
         for parameter in parameters:
             if parameter["name"] == PAGE_SIZE:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size, default=self.page_size)
-                parameter["description"] = (
-                    f"Objects per page, 1 to {self.max_page_size} ({MAX_SEARCH_PAGE} with search)."
-                )
+                parameter["description"] = f"Objects per page, 1 to {self.max_page_size}."
+                if "search" in view.filterset_class.base_filters:  # OpenAPI cannot make a maximum depend on it
+                    parameter["description"] += f" With `search`, 1 to {MAX_SEARCH_PAGE}: more is a 400."
             else:
-                parameter["description"] = "Where the page starts: take it from a page's next or previous link."
+                parameter["description"] = (
+                    "Opaque: where the page starts, as the `next` or `previous` link of a page gives it. "
+                    "Any other value is a 400."
+                )
         return parameters
 
     def get_paginated_response_schema(self, schema):

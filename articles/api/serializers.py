@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from django.urls import reverse
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -295,6 +296,16 @@ class StrictSerializer(serializers.Serializer):
                 {name: f"Unknown or read-only field; writable: {', '.join(self.fields)}." for name in unknown}
             )
         return attrs
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    """The schema says what StrictSerializer does: no properties but its fields."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        return {**auto_schema._map_basic_serializer(self.target, direction), "additionalProperties": False}
 
 
 class ClaimChangeSerializer(StrictSerializer):

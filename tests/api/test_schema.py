@@ -1,17 +1,28 @@
 """The OpenAPI schema and its docs, and schemathesis: requests generated from the schema
-(valid and invalid ones, anonymous and as an editor) never get a 500 and match the schema."""
+(valid and invalid ones, anonymous and as an editor) never get a 500 and match the schema;
+the schema takes the bodies the server takes, and documents every status it answers."""
 
+import json
 import re
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    positive_data_acceptance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from articles.models import Entity
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +97,63 @@ def test_generated_requests(case, archive, editor_token, no_throttling, in_one_t
     unchecked = [positive_data_acceptance]
     case.call_and_validate(excluded_checks=unchecked)
     case.call_and_validate(headers={"Authorization": f"Token {editor_token}"}, excluded_checks=unchecked)
+
+
+def test_write_bodies_are_valid_in_the_schema_exactly_when_the_server_takes_them(editor_client, archive):
+    survivor, other = Entity.objects.get(name="OpenAI"), Entity.objects.get(name="ChatGPT")
+    claim = archive.seed.claims.exclude(pk=archive.rejected.pk).last()
+    writes = [
+        ("/api/v1/claims/{id}/", "PATCH", claim.pk, {"status": "verified", "note": "確認済み"}),
+        ("/api/v1/entities/{id}/", "PATCH", other.pk, {"kind": "product", "aliases": ["チャットGPT"]}),
+        ("/api/v1/entities/{id}/merge/", "POST", survivor.pk, {"others": [other.pk]}),
+    ]
+    for template, method, pk, good in writes:
+        body = generated[template][method].get_body_for_media_type("application/json")
+        url = template.replace("{id}", str(pk))
+        for extra in ({"unknown": 1}, {"id": pk}, {"merged_into": None}):
+            assert not body.is_valid({**good, **extra}), (template, extra)
+            response = editor_client.generic(method, url, json.dumps({**good, **extra}), content_type="application/json")
+            assert response.status_code == 400 and "Unknown or read-only" in response.content.decode(), (url, extra)
+        assert body.is_valid(good)
+        assert editor_client.generic(method, url, json.dumps(good), content_type="application/json").status_code == 200
+
+
+def test_list_parameters_document_the_rules_a_schema_cannot_express(anon, archive):
+    articles = {p["name"]: p for p in generated["/api/v1/articles/"]["GET"].definition.raw["parameters"]}
+    assert articles["page_size"]["schema"]["maximum"] == 1000
+    assert "With `search`, 1 to 100: more is a 400" in articles["page_size"]["description"]
+    assert anon.get("/api/v1/articles/", {"search": "東京", "page_size": 101}).status_code == 400
+    assert anon.get("/api/v1/articles/", {"search": "東京", "page_size": 100}).status_code == 200
+    claims = {p["name"]: p for p in generated["/api/v1/claims/"]["GET"].definition.raw["parameters"]}
+    assert "search" not in claims["page_size"]["description"]
+    assert claims["cursor"]["description"].startswith("Opaque")
+    assert anon.get("/api/v1/claims/", {"cursor": "cD0x"}).status_code == 200  # "p=1", as a link gives it
+    assert anon.get("/api/v1/claims/", {"cursor": "1"}).status_code == 400
+
+
+def call(operation: str, method: str, *, pk=None, **request):
+    """A request sent through the WSGI app, its response checked against the schema: its status
+    is documented, and its body and headers are what the schema says for that status."""
+    case = generated[operation][method].Case(path_parameters={"id": pk} if pk else None, **request)
+    response = case.call()
+    case.validate_response(response, checks=[status_code_conformance, content_type_conformance,
+                                             response_schema_conformance, response_headers_conformance])
+    return response
+
+
+def test_statuses_the_server_answers_are_in_the_schema(archive, editor_token, in_one_transaction):
+    editor = {"Authorization": f"Token {editor_token}"}
+    claim = archive.seed.claims.exclude(pk=archive.rejected.pk).last()
+    detail = call("/api/v1/claims/{id}/", "GET", pk=claim.pk)
+    assert detail.status_code == 200 and detail.headers["etag"]
+    etag = detail.headers["etag"][0]
+    assert call("/api/v1/claims/{id}/", "GET", pk=claim.pk, headers={"If-None-Match": etag}).status_code == 304
+    assert call("/api/v1/claims/{id}/", "GET", pk=claim.pk, headers={"If-Match": '"other"'}).status_code == 412
+    for operation, pk in (("/api/v1/claims/", None), ("/api/v1/claims/{id}/", claim.pk)):
+        assert call(operation, "GET", pk=pk, headers={"Accept": "text/csv"}).status_code == 406
+    patch = {"pk": claim.pk, "headers": editor}
+    assert call("/api/v1/claims/{id}/", "PATCH", **patch, body="status=verified",
+                media_type="text/plain").status_code == 415
+    too_large = {"note": "x" * django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+    assert call("/api/v1/claims/{id}/", "PATCH", **patch, body=too_large).status_code == 413
+    assert call("/api/v1/claims/{id}/", "PATCH", **patch, body={"status": "verified"}).status_code == 200
