@@ -2,11 +2,15 @@
 and a fixed number of queries per changelist whatever the page holds."""
 
 import json
+import subprocess
+import sys
+from io import StringIO
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,7 +18,7 @@ from articles.models import Article, Claim, Entity, EntityMerge, Mention, Source
 from articles.search import search
 from articles.services.imports import import_paths
 
-from .conftest import SEED
+from .conftest import ROOT, SEED
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +223,14 @@ def test_changelists_use_a_fixed_number_of_queries(client_editor, db, tmp_path, 
     assert model.objects.count() > 10
     assert queries() == few
     assert few == expected
+
+
+def test_create_editor_without_a_terminal_says_to_use_password_env(monkeypatch, editor):  # editor: the group exists
+    # a new session has no controlling terminal, so getpass falls back to stdin, which is empty
+    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "create_editor", "bob"], cwd=ROOT,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, start_new_session=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("CommandError:") and "--password-env" in done.stderr
+    monkeypatch.setenv("BOB_PASSWORD", "correct horse battery staple")
+    call_command("create_editor", "bob", "--password-env", "BOB_PASSWORD", stdout=StringIO())
+    assert User.objects.get(username="bob").groups.filter(name="Editors").exists()
