@@ -6,7 +6,10 @@ Editors' work lives in these rows (merges, reviews, renames). Writes go through
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -22,6 +25,12 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+def has_visible_character(text: str) -> bool:
+    """A letter, digit, punctuation mark or symbol: more than spaces, format characters (zero-width
+    space and joiners, byte-order mark, soft hyphen) and combining marks with nothing to combine with."""
+    return any(unicodedata.category(char)[0] in "LNPS" for char in text)
 
 
 class Curatable(TimeStamped):
@@ -41,6 +50,16 @@ class Curatable(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # full_clean() runs this for the admin's forms and the curation services (and so the API) alike
+        errors = {}
+        if self.name and not has_visible_character(self.name):
+            errors["name"] = _("Needs at least one visible character.")
+        if not all(has_visible_character(str(alias)) for alias in self.aliases or ()):
+            errors["aliases"] = _("Every alias needs at least one visible character.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def names(self) -> list[str]:

@@ -152,6 +152,20 @@ def test_renaming_an_entity_in_the_form_curates_it(client_editor, seeded):
     assert "editor" in history and "state before the first edit" in history
 
 
+@pytest.mark.parametrize("model", [Entity, Source])
+def test_names_and_aliases_without_a_visible_character_are_form_errors(client_editor, seeded, model):
+    record = model.objects.order_by("id").first()
+    url = reverse(f"admin:articles_{model._meta.model_name}_change", args=[record.pk])
+    form = {"name": record.name, "kind": record.kind, "url": getattr(record, "url", ""), "aliases": ""}
+    versions = record.history.count()
+    for field, value in (("name", "\u200b\ufeff"), ("aliases", "別名\n\u2060")):
+        page = client_editor.post(url, {**form, field: value})
+        assert page.status_code == 200 and page.context["adminform"].form.errors[field], field
+    record.refresh_from_db()
+    assert not record.curated and record.history.count() == versions
+    assert client_editor.post(url, {**form, "aliases": "別名"}).status_code == 302
+
+
 def test_publish_and_unpublish_actions(client_editor, seeded):
     article = Article.objects.get()
     client_editor.post(changelist(Article), {"action": "unpublish", ACTION_CHECKBOX_NAME: [article.pk]})

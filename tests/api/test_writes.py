@@ -199,3 +199,20 @@ def test_tokens_of_editors_work_like_their_sessions(editor, claim):
     token = Token.objects.create(user=editor)
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.patch(f"/api/v1/claims/{claim.pk}/", {"status": "disputed"}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"name": "\u200b\ufeff"}, "name"),  # zero-width space, byte-order mark
+    ({"name": "\u2060\u00ad\u3000"}, "name"),  # word joiner, soft hyphen, ideographic space
+    ({"name": "OpenAI", "aliases": ["オープンAI", "\u200d"]}, "aliases"),  # zero-width joiner
+])
+def test_names_and_aliases_need_a_visible_character(editor_client, archive, body, field):
+    entity = Entity.objects.get(name="OpenAI")
+    response = editor_client.patch(f"/api/v1/entities/{entity.pk}/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and list(response.json()["fields"]) == [field], response.content
+    assert "visible character" in response.json()["message"]
+    entity.refresh_from_db()
+    assert entity.name == "OpenAI" and not entity.curated and entity.history.count() == 0
+    response = editor_client.patch(f"/api/v1/entities/{entity.pk}/", {"name": "Open\u200bAI", "aliases": ["オープンAI"]},
+                                   format="json")
+    assert response.status_code == 200 and response.json()["aliases"] == ["オープンAI"]
