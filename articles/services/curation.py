@@ -114,9 +114,13 @@ def _check_mergeable(survivor, others, kind: str) -> list:
         raise ValidationError(f"Choose at least one other {kind} to merge into the survivor.")
     if survivor.merged_into_id:
         raise ValidationError(f"The survivor was itself merged into another {kind}; merge into that one.")
-    already = [str(o) for o in others if o.merged_into_id]
-    if already:
-        raise ValidationError(f"Already merged elsewhere: {', '.join(already)}.")
+    already = [
+        f"{o} is already merged into {survivor}." if o.merged_into_id == survivor.pk
+        else f"{o} is already merged into another {kind}."
+        for o in others if o.merged_into_id
+    ]
+    if already:  # refused like a merge into itself: what changes nothing must not pass as done
+        raise ValidationError(already)
     return others
 
 

@@ -129,6 +129,17 @@ def test_merging_an_entity_into_itself_is_400(editor_client, archive):
     assert response.status_code == 400 and "at least one other" in response.json()["message"]
 
 
+def test_merging_what_is_already_merged_says_into_which(editor_client, archive):
+    openai, chatgpt, murati = (Entity.objects.get(name=n) for n in ("OpenAI", "ChatGPT", "ミラ・ムラティ"))
+    assert editor_client.post(f"/api/v1/entities/{openai.pk}/merge/", {"others": [chatgpt.pk]},
+                              format="json").status_code == 200
+    again = editor_client.post(f"/api/v1/entities/{openai.pk}/merge/", {"others": [chatgpt.pk]}, format="json")
+    assert again.status_code == 400 and again.json()["message"] == "ChatGPT is already merged into OpenAI."
+    elsewhere = editor_client.post(f"/api/v1/entities/{murati.pk}/merge/", {"others": [chatgpt.pk]}, format="json")
+    assert elsewhere.status_code == 400 and elsewhere.json()["message"] == "ChatGPT is already merged into another entity."
+    assert EntityMerge.objects.count() == 1
+
+
 @pytest.mark.parametrize(("body", "field"), [
     ({"status": "true"}, "status"),
     ({"status": None}, "status"),
