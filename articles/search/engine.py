@@ -272,9 +272,14 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
                 [*scope_params, size],
             )
             entity_counts = cursor.fetchall()
+            # as the source filter: the articles a source published or that cite it, each once
             cursor.execute(
-                f"SELECT a.source_id, count(*) AS n FROM {scope} AND a.source_id IS NOT NULL"
-                " GROUP BY a.source_id ORDER BY n DESC, a.source_id LIMIT %s",
+                f"WITH matched AS (SELECT a.id, a.source_id FROM {scope})"
+                " SELECT source_id, count(*) AS n FROM ("
+                " SELECT id AS article_id, source_id FROM matched WHERE source_id IS NOT NULL"
+                " UNION SELECT t.article_id, t.source_id FROM articles_article_attributed_to t"
+                " JOIN matched ON matched.id = t.article_id"
+                ") AS published_or_cited GROUP BY source_id ORDER BY n DESC, source_id LIMIT %s",
                 [*scope_params, size],
             )
             source_counts = cursor.fetchall()

@@ -120,6 +120,20 @@ def test_year_facets_count_years_in_the_archive_time_zone(db, write_file):
     assert search("元日", published_from=dt.date(2025, 1, 1)).total == 1
 
 
+def test_source_facets_count_what_their_links_find(db, write_file):
+    # the source filter finds the articles a source published and those citing it: so do its counts
+    own = write_file("own.jsonl", json.dumps(
+        {"title": "キラキラ星の記事", "body": "キラキラ星の記事です。", "url": "https://zz.example/1",
+         "published_at": "2020-06-01T12:00:00+09:00"}, ensure_ascii=False))
+    citing = write_file("citing.txt", "キラキラ星の続報\n\nキラキラ星の続報です。\n\n(zz.exampleによると)\n\n"
+                                      "出典: https://yy.example/2\n")
+    assert not import_paths([own, citing]).failures
+    facets = search_facets("キラキラ星")
+    assert {source.name: n for source, n in facets.sources} == {"zz.example": 2, "yy.example": 1}
+    for source, n in facets.sources:
+        assert search("キラキラ星", source=source.pk).total == n
+
+
 def test_an_alias_finds_articles_that_use_another_name(search_articles, editor):
     assert search("Facebook創業者").total == 0
     zuck = Entity.objects.get(name="マーク・ザッカーバーグ")
