@@ -376,7 +376,7 @@ def site_search(*, query: str, filters: SiteFilters, page_number) -> SiteSearch:
     return SiteSearch(
         results=results,
         page=page,
-        facets=search_facets(query, **kwargs) if results.total else Facets([], [], []),
+        facets=search_facets(query, **kwargs) if results.total else Facets(),
         named_entities=_entities_named(query) if results.query.required else [],
         entity=public_entities().filter(pk=filters.entity).first() if filters.entity else None,
         source=public_sources().filter(pk=filters.source).first() if filters.source else None,

@@ -99,6 +99,17 @@ def test_facets_narrow_the_results(client, archive):
     assert all(hit.article.mentions.filter(entity__kind="place").exists() for hit in places.hits)
 
 
+def test_the_kind_facet_offers_the_kinds_named_in_the_results_with_their_counts(client, archive):
+    response = client.get("/search/", {"q": "発表"})
+    kinds = response.context["search"].facets.kinds
+    assert kinds and "product" not in {kind for kind, _ in kinds}  # no entity is a product
+    for kind, n in kinds:
+        assert client.get("/search/", {"q": "発表", "kind": kind}).context["search"].results.total == n
+    facet = re.search(r'id="facet-kind".*?</section>', text(response), re.S).group(0)
+    assert set(re.findall(r"kind=(\w+)", facet)) == {kind.value for kind, _ in kinds}
+    assert "製品" not in facet and f"{kinds[0][0].label}</a> <span class=\"count\">{kinds[0][1]}</span>" in facet
+
+
 def test_search_pages_through_many_results(client, archive, tmp_path):
     import_more_articles(tmp_path, 25)
     first = client.get("/search/", {"q": "会談"})

@@ -100,9 +100,10 @@ class SearchPage:
 
 @dataclass
 class Facets:
-    entities: list[tuple[Entity, int]]
-    sources: list[tuple[Source, int]]
-    years: list[tuple[int, int]]
+    entities: list[tuple[Entity, int]] = field(default_factory=list)
+    kinds: list[tuple[Entity.Kind, int]] = field(default_factory=list)  # of the entities named
+    sources: list[tuple[Source, int]] = field(default_factory=list)
+    years: list[tuple[int, int]] = field(default_factory=list)
     partial: bool = False  # counted among the newest matches only (see search())
 
 
@@ -251,10 +252,10 @@ def _local_year(column: str) -> tuple[str, list]:
 
 
 def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
-    """Counts of the top entities, sources and years among the results (for very common
-    queries, among the newest rank_window of them: see Facets.partial)."""
+    """Counts of the top entities, the kinds of entity, sources and years among the results
+    (for very common queries, among the newest rank_window of them: see Facets.partial)."""
     parsed = parse_query(query if isinstance(query, str) else "")
-    empty = Facets([], [], [])
+    empty = Facets()
     if parsed.is_empty:
         return empty
     backend = _backend()
@@ -272,6 +273,13 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
                 [*scope_params, size],
             )
             entity_counts = cursor.fetchall()
+            cursor.execute(
+                "SELECT e.kind, count(DISTINCT m.article_id) AS n FROM articles_mention m"
+                " JOIN articles_entity e ON e.id = m.entity_id"
+                f" WHERE m.article_id IN (SELECT a.id FROM {scope}) GROUP BY e.kind ORDER BY n DESC, e.kind",
+                scope_params,
+            )
+            kind_counts = cursor.fetchall()
             # as the source filter: the articles a source published or that cite it, each once
             cursor.execute(
                 f"WITH matched AS (SELECT a.id, a.source_id FROM {scope})"
@@ -296,6 +304,7 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
     sources = Source.objects.in_bulk([s for s, _ in source_counts])
     return Facets(
         entities=[(entities[e], n) for e, n in entity_counts if e in entities],
+        kinds=[(Entity.Kind(k), n) for k, n in kind_counts if k in Entity.Kind.values],
         sources=[(sources[s], n) for s, n in source_counts if s in sources],
         years=[(int(y), n) for y, n in year_counts if y is not None],
         partial=bool(matched.starts),

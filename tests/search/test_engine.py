@@ -108,6 +108,7 @@ def test_facets_count_the_whole_result_set(search_articles):
     assert years == {2025: 2, 2024: 1}
     assert any(entity.name == "マーク・ザッカーバーグ" for entity, _ in facets.entities)
     assert sum(n for _, n in facets.sources) == 3
+    assert facets.kinds and all(search("ザッカーバーグ", entity_kind=kind).total == n for kind, n in facets.kinds)
 
 
 def test_year_facets_count_years_in_the_archive_time_zone(db, write_file):
