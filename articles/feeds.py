@@ -81,7 +81,7 @@ class LatestArticlesFeed(ArticleFeed):
     subtitle = description
 
     def items(self):
-        return selectors.published_articles().order_by("-published_at", "-id")[:ITEMS]
+        return selectors.article_listing().defer(None)[:ITEMS]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

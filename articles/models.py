@@ -11,7 +11,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OrderBy, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -146,6 +146,16 @@ class SourceName(NameKey):
         return self.key
 
 
+def newest_first(date: str = "published_at", tiebreak: str = "id") -> list[OrderBy]:
+    """The newest first, the undated last, the same on every database (PostgreSQL puts NULL
+    first in a descending order, SQLite last); equal dates: the newest id first.
+
+        Article.objects.order_by(*newest_first())
+        Claim.objects.order_by(*newest_first("article__published_at", "article_id"), "start")
+    """
+    return [F(date).desc(nulls_last=True), F(tiebreak).desc()]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED)
@@ -178,13 +188,15 @@ class Article(TimeStamped):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        ordering = newest_first()
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         constraints = [
             models.UniqueConstraint(fields=["source_url"], condition=~Q(source_url=""), name="article_url_unique"),
         ]
         indexes = [
+            # newest_first() within a status; on PostgreSQL published_at is DESC NULLS LAST (migration
+            # 0007: SQLite cannot declare it, and puts NULL last in a descending index anyway)
             models.Index(fields=["status", "-published_at", "-id"], name="article_listing"),
             # the partial unique index above cannot serve `source_url = %s` lookups on SQLite
             models.Index(fields=["source_url"], name="article_source_url"),

@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from articles.ingest import name_key
-from articles.models import Article, Claim, Entity, EntityName, Mention, Source
+from articles.models import Article, Claim, Entity, EntityName, Mention, Source, newest_first
 from articles.search import search, search_facets
 from articles.search.engine import Facets, SearchPage
 
@@ -42,7 +42,7 @@ def published_articles() -> QuerySet[Article]:
 
 def article_listing() -> QuerySet[Article]:
     """Published articles for lists: everything but the body, newest first."""
-    return published_articles().defer("body").order_by("-published_at", "-id")
+    return published_articles().defer("body").order_by(*newest_first())
 
 
 def visible_claims() -> QuerySet[Claim]:
@@ -117,7 +117,7 @@ def latest_articles(*, limit: int = 10) -> list[Article]:
 def most_mentioned_entities(*, limit: int = 12, window: int = 500) -> list[Entity]:
     """The entities named in the most of the newest `window` published articles, each with
     `article_count`. Counting every mention would read millions of rows per page view."""
-    newest = Article.objects.published().order_by("-published_at", "-id").values("id")[:window]
+    newest = Article.objects.published().order_by(*newest_first()).values("id")[:window]
     return _counted_entities(Mention.objects.filter(article_id__in=newest), "article_count", limit=limit)
 
 
@@ -139,7 +139,7 @@ def _counted_entities(mentions: QuerySet[Mention], count_name: str, *, limit: in
 
 
 def recently_verified_claims(*, limit: int = 5) -> list[Claim]:
-    return list(public_claims().filter(status=Claim.Status.VERIFIED).order_by("-reviewed_at", "-id")[:limit])
+    return list(public_claims().filter(status=Claim.Status.VERIFIED).order_by(*newest_first("reviewed_at"))[:limit])
 
 
 # -------------------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def entity_claims(entity: Entity) -> QuerySet[Claim]:
     """Public claims where `entity` is the speaker or a subject, newest articles first."""
     subjects = Claim.entities.through.objects.filter(entity=entity).values("claim_id")
     return public_claims().filter(Q(speaker=entity) | Q(pk__in=subjects)).order_by(
-        "-article__published_at", "-article_id", "start", "id"
+        *newest_first("article__published_at", "article_id"), "start", "id"
     )
 
 
@@ -277,7 +277,9 @@ def articles_citing(source: Source) -> QuerySet[Article]:
 
 
 def source_claims(source: Source) -> QuerySet[Claim]:
-    return public_claims().filter(attributed_to=source).order_by("-article__published_at", "-article_id", "start")
+    return public_claims().filter(attributed_to=source).order_by(
+        *newest_first("article__published_at", "article_id"), "start"
+    )
 
 
 # -------------------------------------------------------------------------------------------

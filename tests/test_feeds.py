@@ -49,6 +49,13 @@ def test_latest_articles_rss(client, archive):
     assert lab["pubDate"] == "Sat, 01 Feb 2025 01:00:00 +0000"
 
 
+def test_feeds_put_the_undated_articles_last(client, archive):
+    zuckerberg = Entity.objects.get(name="マーク・ザッカーバーグ")
+    for url in (reverse("articles:latest_feed_rss"), reverse("articles:entity_feed_rss", args=[zuckerberg.pk])):
+        dated = ["pubDate" in item for item in rss_items(client.get(url))]
+        assert dated == sorted(dated, reverse=True) and not dated[-1]  # the seed has no date
+
+
 def test_latest_articles_atom(client, archive):
     entries = atom_entries(client.get(reverse("articles:latest_feed_atom")))
     assert len(entries) == Article.objects.published().count()
