@@ -25,7 +25,7 @@ def _listing_index(nulls: str):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_search_lz4'),
+        ('articles', '0007_claim_curated'),
     ]
 
     operations = [
