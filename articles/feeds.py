@@ -2,9 +2,9 @@
 
     /feeds/latest/rss/   /feeds/entities/7/atom/   /feeds/sources/1/rss/
 
-Only published articles appear (see selectors). Titles and descriptions are escaped once
-more than the XML needs, because feed readers take both as HTML: a title holding `<script>`
-shows as that text. A merged entity's or source's feed redirects to the survivor's.
+Only published articles appear (see selectors). The feeds hand over plain text; each format
+escapes it as its readers read it (RssFeed, AtomFeed). A merged entity's or source's feed
+redirects to the survivor's.
 """
 
 from __future__ import annotations
@@ -23,6 +23,26 @@ ITEMS = 30
 EXCERPT_CHARS = 200
 
 
+class RssFeed(Rss201rev2Feed):
+    """RSS readers take titles and descriptions, the channel's and the items', as HTML: each is
+    escaped once more than the XML needs, so that a name holding `<script>` shows as that text."""
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(escape(title), link, escape(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(escape(title), link, escape(description), **kwargs)
+
+
+class AtomFeed(Atom1Feed):
+    """Atom titles are plain text (RFC 4287 3.1.1): the XML's escaping is all they need.
+    Summaries are written as type="html", so they are escaped as in RSS. An entry's id is its
+    article's address: an absolute IRI, as Atom requires, that stays while the slug does."""
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(title, link, escape(description), **{**kwargs, "unique_id": link})
+
+
 class _Merged(Exception):
     def __init__(self, url: str):
         self.url = url
@@ -31,7 +51,7 @@ class _Merged(Exception):
 class ArticleFeed(Feed):
     """What every article feed shares: the items' fields."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -49,10 +69,10 @@ class ArticleFeed(Feed):
         return found
 
     def item_title(self, article):
-        return escape(article.title)
+        return article.title
 
     def item_description(self, article):
-        return escape(Truncator(article.body).chars(EXCERPT_CHARS))
+        return Truncator(article.body).chars(EXCERPT_CHARS)
 
     def item_pubdate(self, article):
         return article.published_at
@@ -63,7 +83,7 @@ class ArticleFeed(Feed):
     def item_author_name(self, article):
         return article.source.name if article.source else None
 
-    def item_guid(self, article):
+    def item_guid(self, article):  # RSS's (AtomFeed identifies entries by their address)
         return f"article-{article.pk}"
 
     item_guid_is_permalink = False
@@ -85,7 +105,7 @@ class LatestArticlesFeed(ArticleFeed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
 
 class EntityArticlesFeed(ArticleFeed):
@@ -111,7 +131,7 @@ class EntityArticlesFeed(ArticleFeed):
 
 
 class EntityArticlesAtomFeed(EntityArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     feed_url_name = "articles:entity_feed_atom"
 
 
@@ -138,5 +158,5 @@ class SourceArticlesFeed(ArticleFeed):
 
 
 class SourceArticlesAtomFeed(SourceArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     feed_url_name = "articles:source_feed_atom"

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Entity, Source
+from articles.services import curation
 
 from .site_data import import_more_articles, import_site_archive
 
@@ -84,12 +85,45 @@ def test_source_feeds_list_its_published_articles(client, archive):
 
 
 def test_feed_text_is_escaped_for_readers_that_read_it_as_html(client, archive):
-    response = client.get(reverse("articles:latest_feed_atom"))
-    assert b"<script>" not in response.content
-    entry = next(e for e in atom_entries(response) if "alert" in e["title"])
+    rss = client.get(reverse("articles:latest_feed_rss"))
+    assert b"<script>" not in rss.content
+    item = next(i for i in rss_items(rss) if "alert" in i["title"])
     # the element text is HTML whose text is the title: markup in the title stays text
-    assert entry["title"] == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;の記事"
+    assert item["title"] == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;の記事"
+    assert "&lt;b&gt;タグ&lt;/b&gt;" in item["description"]
+    atom = client.get(reverse("articles:latest_feed_atom"))
+    assert b"<script>" not in atom.content
+    entry = next(e for e in atom_entries(atom) if "alert" in e["title"])
+    # an Atom title without a type is plain text (RFC 4287 3.1.1); the summary is type="html"
+    assert entry["title"] == "<script>alert('x')</script>の記事"
     assert "&lt;b&gt;タグ&lt;/b&gt;" in entry["summary"]
+
+
+def test_feed_names_are_escaped_as_their_format_reads_them(client, archive, editor):
+    entity = curation.entity_update(entity=Entity.objects.get(name="マーク・ザッカーバーグ"), user=editor,
+                                    name="<script>alert(9)</script> & Co")
+    source = curation.source_update(source=Source.objects.get(name="news.example.com"), user=editor,
+                                    name="<script>alert(9)</script> & Co")
+    for rss_name, atom_name, pk in (("articles:entity_feed_rss", "articles:entity_feed_atom", entity.pk),
+                                    ("articles:source_feed_rss", "articles:source_feed_atom", source.pk)):
+        rss = client.get(reverse(rss_name, args=[pk]))
+        assert b"<script>" not in rss.content
+        channel = ET.fromstring(rss.content).find("channel")
+        # RSS readers take the channel's title and description as HTML, as they take the items'
+        for field in ("title", "description"):
+            assert "&lt;script&gt;alert(9)&lt;/script&gt; &amp; Co" in channel.findtext(field)
+        atom = ET.fromstring(client.get(reverse(atom_name, args=[pk])).content)
+        for field in ("title", "subtitle"):  # plain text
+            assert "<script>alert(9)</script> & Co" in atom.findtext(f"{ATOM}{field}")
+
+
+def test_atom_entries_are_identified_by_their_address(client, archive):
+    feed = ET.fromstring(client.get(reverse("articles:latest_feed_atom")).content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries
+    for entry in entries:  # an absolute IRI (RFC 4287 4.2.6) that stays as long as the article
+        assert entry.findtext(f"{ATOM}id") == entry.find(f"{ATOM}link").get("href")
+        assert entry.findtext(f"{ATOM}id").startswith("http://testserver/articles/")
 
 
 def test_unknown_feeds_are_not_found(client, archive):
