@@ -43,6 +43,26 @@ class IdFilter(django_filters.NumberFilter):
     field_class = IdField
 
 
+class SurvivorIdField(IdField):
+    """The id of an entity or a source of `model`. A merged one's stands for its survivor's:
+    its mentions, claims and articles moved there, while links and clients keep the old id
+    (merges keep the chain one hop long)."""
+
+    def __init__(self, *, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        pk = super().clean(value)
+        if pk is None:
+            return None
+        return self.model.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first() or pk
+
+
+class SurvivorIdFilter(IdFilter):
+    field_class = SurvivorIdField
+
+
 def _check_range(value):
     day = value.date() if isinstance(value, dt.datetime) else value
     if day and not EARLIEST <= day <= LATEST:
@@ -83,8 +103,8 @@ class YesNoFilter(django_filters.TypedChoiceFilter):
 
 class ArticleFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", max_length=500, label=_("search words"))
-    entity = IdFilter(method="filter_entity", label=_("mentions this entity (id)"))
-    source = IdFilter(method="filter_source", label=_("published by or citing this source (id)"))
+    entity = SurvivorIdFilter(model=Entity, method="filter_entity", label=_("mentions this entity (id)"))
+    source = SurvivorIdFilter(model=Source, method="filter_source", label=_("published by or citing this source (id)"))
     language = django_filters.CharFilter(max_length=16, label=_("language code"))
     status = django_filters.ChoiceFilter(choices=Article.Status.choices, label=_("status"))
     published_from = DayFilter(method="filter_published_from", label=_("published on or after (date)"))
@@ -155,9 +175,9 @@ class ClaimFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Claim.Status.choices, label=_("review status"))
     kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices, label=_("kind"))
     article = IdFilter(method="filter_article", label=_("article (id)"))
-    entity = IdFilter(method="filter_entity", label=_("names this entity (id)"))
-    speaker = IdFilter(method="filter_speaker", label=_("speaker (entity id)"))
-    source = IdFilter(method="filter_source", label=_("attributed to this source (id)"))
+    entity = SurvivorIdFilter(model=Entity, method="filter_entity", label=_("names this entity (id)"))
+    speaker = SurvivorIdFilter(model=Entity, method="filter_speaker", label=_("speaker (entity id)"))
+    source = SurvivorIdFilter(model=Source, method="filter_source", label=_("attributed to this source (id)"))
     has_quantity = YesNoFilter(method="filter_has_quantity", label=_("has a quantity"))
     updated_since = UpdatedSinceFilter()
 

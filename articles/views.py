@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Entity
+from articles.filtersets import SurvivorIdField
+from articles.models import Entity, Source
 from articles.search.query import query_text
 
 from . import selectors
@@ -26,7 +27,6 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-MAX_ID = 2**63 - 1  # larger ids are a form error rather than a database overflow
 
 
 def content_security_policy(view):
@@ -54,8 +54,8 @@ class QueryField(forms.CharField):
 class SearchForm(forms.Form):
     q = QueryField(label=_("Search the archive"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", ""), *Entity.Kind.choices])
-    entity = forms.IntegerField(label=_("Entity"), required=False, min_value=1, max_value=MAX_ID)
-    source = forms.IntegerField(label=_("Source"), required=False, min_value=1, max_value=MAX_ID)
+    entity = SurvivorIdField(model=Entity, label=_("Entity"), required=False)
+    source = SurvivorIdField(model=Source, label=_("Source"), required=False)
     # a span of years that dates can hold whatever the time zone
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1000, max_value=2999)
 
@@ -97,20 +97,23 @@ def article(request, slug):
     return render(request, "articles/article_detail.html", {"detail": detail, "article": detail.article})
 
 
-def _not_here(found, url_name: str):
+def _not_here(request, found, url_name: str):
     """For an entity or source page: 404 if nothing public has the id, a permanent redirect to
-    the survivor if it was merged, None if the page can be shown."""
+    the survivor's page if it was merged (with the query string: ?page=2 stays on page 2),
+    None if the page can be shown."""
     if found is None:
         raise Http404
     if found.merged_into_id:
-        return redirect(url_name, found.merged_into_id, permanent=True)
+        url = reverse(url_name, args=[found.merged_into_id])
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url, permanent=True)
     return None
 
 
 @content_security_policy
 def entity(request, pk):
     entity = selectors.entity_for_reader(pk)
-    if moved := _not_here(entity, "articles:entity"):
+    if moved := _not_here(request, entity, "articles:entity"):
         return moved
     count = selectors.entity_article_count(entity)
     return render(request, "articles/entity_detail.html", {
@@ -126,7 +129,7 @@ def entity(request, pk):
 @content_security_policy
 def source(request, pk):
     source = selectors.source_for_reader(pk)
-    if moved := _not_here(source, "articles:source"):
+    if moved := _not_here(request, source, "articles:source"):
         return moved
     count = selectors.source_article_count(source)
     return render(request, "articles/source_detail.html", {

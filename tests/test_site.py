@@ -280,12 +280,16 @@ def test_merged_entities_and_sources_redirect_to_the_survivor(client, archive, e
     curation.entity_merge(survivor=survivor, others=[merged], user=editor)
     response = client.get(merged.get_absolute_url())
     assert response.status_code == 301 and response["Location"] == survivor.get_absolute_url()
+    response = client.get(merged.get_absolute_url(), {"page": 2, "claims_page": 3})  # the same page of the survivor's
+    assert response.status_code == 301 and response["Location"] == f"{survivor.get_absolute_url()}?page=2&claims_page=3"
     feed = client.get(reverse("articles:entity_feed_rss", args=[merged.pk]))
     assert feed.status_code == 301 and feed["Location"] == reverse("articles:entity_feed_rss", args=[survivor.pk])
     wsj, long_name = Source.objects.get(name="WSJ"), Source.objects.get(name="ウォール・ストリート・ジャーナル")
     curation.source_merge(survivor=long_name, others=[wsj], user=editor)
     response = client.get(wsj.get_absolute_url())
     assert response.status_code == 301 and response["Location"] == long_name.get_absolute_url()
+    response = client.get(wsj.get_absolute_url(), {"cited_page": 2})
+    assert response.status_code == 301 and response["Location"] == f"{long_name.get_absolute_url()}?cited_page=2"
     assert client.get(long_name.get_absolute_url()).status_code == 200
 
 
@@ -337,6 +341,21 @@ def test_postgresql_lists_walk_the_listing_index_newest_first(archive):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "article_listing" in plan and "Sort" not in plan, plan
+
+
+def test_search_filters_on_a_merged_entity_or_source_follow_it_to_the_survivor(client, archive, editor):
+    survivor, merged = Entity.objects.get(name="イリヤ・スツケヴァー"), Entity.objects.get(name="イリヤ・スツケヴェル")
+    curation.entity_merge(survivor=survivor, others=[merged], user=editor)
+    wsj, long_name = Source.objects.get(name="WSJ"), Source.objects.get(name="ウォール・ストリート・ジャーナル")
+    curation.source_merge(survivor=long_name, others=[wsj], user=editor)
+    for name, old, new, shown in (("entity", merged, survivor, "登場: イリヤ・スツケヴァー"),
+                                  ("source", wsj, long_name, "情報源: ウォール・ストリート・ジャーナル")):
+        response = client.get("/search/", {"q": "ザッカーバーグ", name: old.pk})  # a link from before the merge
+        assert response.status_code == 200
+        found = [hit.article.pk for hit in response.context["search"].results.hits]
+        assert found and found == [
+            hit.article.pk for hit in client.get("/search/", {"q": "ザッカーバーグ", name: new.pk}).context["search"].results.hits]
+        assert shown in text(response)
 
 
 @pytest.mark.parametrize("url", ["/articles/no-such-article/", "/entities/999999/", "/sources/999999/",
@@ -555,7 +574,7 @@ def test_search_queries(client, sized_archive, django_assert_num_queries):
     with CaptureQueriesContext(connection) as engine:
         search("ザッカーバーグ", limit=20, entity=murati)
         search_facets("ザッカーバーグ", entity=murati)
-    with django_assert_num_queries(len(engine) + 2):  # and the filter's entity, for its name
+    with django_assert_num_queries(len(engine) + 3):  # and the filter's entity: its survivor if merged, its name
         assert client.get("/search/", {"q": "ザッカーバーグ", "entity": murati}).status_code == 200
 
 

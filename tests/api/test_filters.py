@@ -102,6 +102,24 @@ def test_claims_by_every_filter(anon, archive):
     assert ids(anon.get("/api/v1/claims/", {"source": archive.draft_source.pk})) == []
 
 
+def test_a_merged_entity_or_source_filters_as_its_survivor(anon, archive):
+    # clients hold old ids: the mentions, claims and citations they stood for moved to the survivor
+    from articles.services.curation import entity_merge, source_merge
+
+    speaker = Claim.objects.filter(article=archive.seed, speaker__isnull=False).first().speaker
+    koike = Entity.objects.get(name="小池百合子")
+    entity_merge(survivor=koike, others=[speaker])
+    wsj, long_name = Source.objects.get(name="WSJ"), Source.objects.get(name="ウォール・ストリート・ジャーナル")
+    source_merge(survivor=long_name, others=[wsj])
+    for path, name, merged, survivor in (("articles", "entity", speaker, koike), ("claims", "entity", speaker, koike),
+                                         ("claims", "speaker", speaker, koike), ("articles", "source", wsj, long_name),
+                                         ("claims", "source", wsj, long_name)):
+        found = ids(anon.get(f"/api/v1/{path}/", {name: merged.pk, "page_size": 1000}))
+        assert found and found == ids(anon.get(f"/api/v1/{path}/", {name: survivor.pk, "page_size": 1000})), (path, name)
+    for name, merged in (("entity", speaker), ("source", wsj)):
+        assert ids(anon.get("/api/v1/articles/", {"search": "ザッカーバーグ", name: merged.pk})) == [archive.seed.pk]
+
+
 def test_sources_by_kind_domain_and_name(anon, archive):
     assert [s["name"] for s in results(anon.get("/api/v1/sources/", {"domain": "WWW.Example.JP"}))] == ["example.jp"]
     assert ids(anon.get("/api/v1/sources/", {"domain": "draft.example.com"})) == []
