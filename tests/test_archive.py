@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from articles.models import Article, Claim, Entity, Source
 from articles.services import curation
-from articles.services.archive import ArchiveError, archive_restore
+from articles.services.archive import ArchiveError, _Reader, archive_restore
 from articles.services.imports import import_paths
 
 from .conftest import SEED
@@ -101,6 +101,89 @@ def test_bad_or_truncated_files_write_nothing(curated_archive, damage, message):
     wipe()
     with pytest.raises(ArchiveError, match=message):
         archive_restore(line + "\n" for line in damage(lines))
+    assert not any(m.objects.exists() for m in (Source, Entity, Article, Claim))
+
+
+def records() -> list[dict]:
+    return [json.loads(line) for line in export().splitlines()]
+
+
+def restore(records: list[dict]) -> None:
+    archive_restore(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def first(records: list[dict], kind: str, **fields) -> dict:
+    return next(r for r in records if r["type"] == kind and all(r[k] == v for k, v in fields.items()))
+
+
+def add_copy(records: list[dict], original: dict, **changes) -> dict:
+    """A copy of `original` with the next id of its type and `changes`, put after the last of its type."""
+    last = max(i for i, r in enumerate(records) if r["type"] == original["type"])
+    copy = {**original, "id": records[last]["id"] + 1, **changes}
+    records.insert(last + 1, copy)
+    return copy
+
+
+def other_article(records: list[dict], *keep: str) -> dict:
+    """A second article, sharing with the first only the fields named in `keep`."""
+    fields = {"slug": "another-article", "title": "別の記事", "body": "別の本文。", "mentions": [],
+              "source_url": "https://example.jp/another"}
+    return add_copy(records, first(records, "article"), **{k: v for k, v in fields.items() if k not in keep})
+
+
+def set_fields(record: dict, **changes) -> dict:
+    record.update(changes)
+    return record
+
+
+def null_mention_entity(records: list[dict]) -> dict:
+    article = first(records, "article")
+    article["mentions"][0]["entity"] = None
+    return article
+
+
+def merge_chain(records: list[dict]) -> dict:
+    merged = next(r for r in records if r["type"] == "entity" and r["merged_into"])
+    set_fields(first(records, "entity", id=merged["merged_into"]), merged_into=first(records, "entity")["id"])
+    return merged
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda rs: other_article(rs, "slug"), r"same slug .* as article \d+"),
+        (lambda rs: other_article(rs, "title", "body"), r"same title and body as article \d+"),
+        (lambda rs: other_article(rs, "source_url"), r"same source_url .* as article \d+"),
+        (lambda rs: add_copy(rs, first(rs, "source", domain="vietnamnet.vn"), name="VNN"), r"same url .* as source \d+"),
+        (null_mention_entity, "mention 0: field 'entity' is null"),
+        (lambda rs: set_fields(first(rs, "article"), published_at="0001-01-01T00:00:00+09:00"), "out of range"),
+        (lambda rs: add_copy(rs, first(rs, "claim")), r"same fingerprint .* in article \d+ as claim \d+"),
+        (lambda rs: set_fields(first(rs, "claim"), end=len(first(rs, "article")["body"]) + 1), "outside the body"),
+        (lambda rs: set_fields(first(rs, "claim"), start=10, end=5), "outside the body"),
+        (lambda rs: set_fields(first(rs, "entity"), merged_into=first(rs, "entity")["id"]), "merged into itself"),
+        (lambda rs: set_fields(first(rs, "source"), merged_into=first(rs, "source")["id"]), "merged into itself"),
+        (merge_chain, r"merged into entity \d+, which is itself merged into entity \d+"),
+    ],
+)
+def test_records_that_break_a_rule_are_refused_by_line_and_id(curated_archive, damage, message):
+    damaged = records()
+    culprit = damage(damaged)
+    wipe()
+    with pytest.raises(ArchiveError) as refused:
+        restore(damaged)
+    line = damaged.index(culprit) + 1
+    assert re.match(f"line {line}, {culprit['type']} {culprit['id']}[:,] ", str(refused.value))
+    assert re.search(message, str(refused.value))
+    assert not any(m.objects.exists() for m in (Source, Entity, Article, Claim))
+
+
+def test_what_the_database_refuses_is_reported_without_a_traceback(curated_archive, monkeypatch):
+    damaged = records()
+    other_article(damaged, "slug")
+    wipe()
+    monkeypatch.setattr(_Reader, "take", lambda *args: None)  # let the database find it
+    with pytest.raises(ArchiveError, match="the database refused a record between line 1 and line"):
+        restore(damaged)
     assert not any(m.objects.exists() for m in (Source, Entity, Article, Claim))
 
 

@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from articles import search
 from articles.ingest import Document
@@ -105,17 +105,25 @@ _ORDER = ("source", "entity", "article", "claim")
 
 
 class _Reader:
-    """Checks each line as it is read: its type, order, fields and references."""
+    """Checks each line as it is read: its type, order, fields, references, and the values
+    the database holds once (so that a clash is told by line, not by a constraint's name)."""
 
     def __init__(self) -> None:
         self.seen: dict[str, set[int]] = {kind: set() for kind in _ORDER}
         self.stage = 0
         self.line = 0
+        self.current: tuple[str, int] | None = None  # the record being read: (type, id)
+        self.part = ""  # the part of it being read ("mention 3")
+        self.holders: dict[str, dict] = {}  # unique field -> value -> id of the record holding it
+        self.body_lengths: dict[int, int] = {}  # article id -> length of its body, for claim offsets
+        self.merges: list[tuple[str, int, int, int]] = []  # (type, id, merged_into, line)
 
     def fail(self, message: str) -> ArchiveError:
-        return ArchiveError(f"line {self.line}: {message}")
+        where = [f"line {self.line}", f"{self.current[0]} {self.current[1]}" if self.current else "", self.part]
+        return ArchiveError(f"{', '.join(filter(None, where))}: {message}")
 
     def record(self, raw: str) -> dict:
+        self.current, self.part = None, ""
         try:
             record = json.loads(raw)
         except json.JSONDecodeError as exc:
@@ -127,6 +135,7 @@ class _Reader:
             raise self.fail(f"a {record['type']} after the {_ORDER[self.stage]}s (wrong order)")
         self.stage = stage
         record_id = self.field(record, "id", int)
+        self.current = (record["type"], record_id)
         if record_id in self.seen[record["type"]] or record_id < 1:
             raise self.fail(f"{record['type']} id {record_id} is repeated or not positive")
         self.seen[record["type"]].add(record_id)
@@ -136,8 +145,10 @@ class _Reader:
         if name not in record:
             raise self.fail(f"missing field {name!r}")
         value = record[name]
-        if value is None and null:
-            return None
+        if value is None:
+            if null:
+                return None
+            raise self.fail(f"field {name!r} is null")
         if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
             raise self.fail(f"field {name!r} has the wrong type")
         return value
@@ -152,6 +163,38 @@ class _Reader:
             raise self.fail(f"{name} refers to {target} {value!r}, which is not in the file before it")
         return value
 
+    def take(self, field: str, value, shown: str) -> None:
+        """Refuse a value that another record of this type already holds (`shown` names it)."""
+        kind, record_id = self.current
+        holder = self.holders.setdefault(field, {}).setdefault(value, record_id)
+        if holder != record_id:
+            raise self.fail(f"has the same {shown} as {kind} {holder}")
+
+    def merge(self, record: dict) -> None:
+        """Note a merge pointer, to be checked and written once every record of its type is in."""
+        merged = record.get("merged_into")
+        if merged is None:
+            return
+        if not isinstance(merged, int) or isinstance(merged, bool):
+            raise self.fail("merged_into must be an id or null")
+        if merged == record["id"]:
+            raise self.fail("merged into itself")
+        self.merges.append((record["type"], record["id"], merged, self.line))
+
+    def checked_merges(self) -> list[tuple[str, int, int, int]]:
+        """The merge pointers, each to a survivor in the file: merges keep chains one hop long."""
+        pointers = {(kind, pk): target for kind, pk, target, _ in self.merges}
+        for kind, pk, target, line in self.merges:
+            problem = None
+            if target not in self.seen[kind]:
+                problem = f"merged into {kind} {target}, which the file lacks"
+            elif (kind, target) in pointers:
+                problem = (f"merged into {kind} {target}, which is itself merged into {kind} "
+                           f"{pointers[kind, target]}; a merge points to its survivor")
+            if problem:
+                raise ArchiveError(f"line {line}, {kind} {pk}: {problem}")
+        return self.merges
+
     def valid(self, obj, *, exclude: list[str]):
         try:
             obj.clean_fields(exclude=exclude)
@@ -165,9 +208,13 @@ def _iso(reader: _Reader, value) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        moment.astimezone(UTC)  # the databases store UTC: years 1 to 9999 there
     except ValueError:
         raise reader.fail(f"{value!r} is not an ISO 8601 date and time") from None
+    except OverflowError:
+        raise reader.fail(f"{value!r} is out of range") from None
+    return moment
 
 
 def archive_restore(lines: Iterable[str]) -> dict[str, int]:
@@ -178,45 +225,49 @@ def archive_restore(lines: Iterable[str]) -> dict[str, int]:
     pending: dict[str, list] = {kind: [] for kind in _ORDER}
     mentions: list[Mention] = []
     links: list = []  # rows of the many-to-many tables
-    self_refs: list[tuple[str, int, int]] = []  # (type, id, merged_into)
-    with transaction.atomic():
-        for raw in lines:
-            reader.line += 1
-            if not raw.strip():
-                continue
-            record = reader.record(raw)
-            kind = record["type"]
-            obj = _build(reader, record, mentions, links, self_refs)
-            pending[kind].append(obj)
-            if len(pending[kind]) + len(mentions) >= BATCH:
-                _flush(pending, mentions, links)
-        _flush(pending, mentions, links)
-        for kind, pk, target in self_refs:
-            if target not in reader.seen[kind]:
-                raise ArchiveError(f"{kind} {pk} is merged into {kind} {target}, which the file lacks")
-            _MODELS[kind].objects.filter(pk=pk).update(merged_into_id=target)
-        _reset_sequences()
-        source_names_sync(Source.objects.all())
-        entity_names_sync(Entity.objects.all())
-        search.rebuild_index()
+    unwritten = 1  # the first line not yet written
+    try:
+        with transaction.atomic():
+            for raw in lines:
+                reader.line += 1
+                if not raw.strip():
+                    continue
+                record = reader.record(raw)
+                kind = record["type"]
+                pending[kind].append(_build(reader, record, mentions, links))
+                if len(pending[kind]) + len(mentions) >= BATCH:
+                    _flush(pending, mentions, links)
+                    unwritten = reader.line + 1
+            _flush(pending, mentions, links)
+            unwritten = 1  # what fails from here on may be any record
+            for kind, pk, target, _ in reader.checked_merges():
+                _MODELS[kind].objects.filter(pk=pk).update(merged_into_id=target)
+            _reset_sequences()
+            source_names_sync(Source.objects.all())
+            entity_names_sync(Entity.objects.all())
+            search.rebuild_index()
+    except (IntegrityError, DataError) as exc:  # a rule the checks above do not know of
+        raise ArchiveError(
+            f"the database refused a record between line {unwritten} and line {reader.line}: "
+            + " ".join(str(exc).split())
+        ) from None
     return {kind: len(ids) for kind, ids in reader.seen.items()}
 
 
-def _build(reader: _Reader, r: dict, mentions: list, links: list, self_refs: list):
+def _build(reader: _Reader, r: dict, mentions: list, links: list):
     kind = r["type"]
     f = reader.field
     if kind in ("source", "entity"):
         aliases = f(r, "aliases", list)
         if not all(isinstance(a, str) for a in aliases):
             raise reader.fail("aliases must be strings")
-        merged = r.get("merged_into")
-        if merged is not None:
-            if not isinstance(merged, int) or isinstance(merged, bool):
-                raise reader.fail("merged_into must be an id or null")
-            self_refs.append((kind, r["id"], merged))
+        reader.merge(r)
     if kind == "source":
+        url = f(r, "url", str)
+        if url:
+            reader.take("url", url, f"url {url!r}")
         source = Source(
-            pk=r["id"], name=f(r, "name", str), kind=f(r, "kind", str), url=f(r, "url", str),
+            pk=r["id"], name=f(r, "name", str), kind=f(r, "kind", str), url=url,
             domain=f(r, "domain", str), aliases=aliases, curated=bool(r.get("curated", False)),
         )
         return reader.valid(source, exclude=["merged_into"])
@@ -227,42 +278,54 @@ def _build(reader: _Reader, r: dict, mentions: list, links: list, self_refs: lis
         )
         return reader.valid(entity, exclude=["merged_into"])
     if kind == "article":
+        slug, source_url = f(r, "slug", str), f(r, "source_url", str)
         title, body = f(r, "title", str), f(r, "body", str)
+        digest = content_hash(Document(title=title, body=body))
+        reader.take("slug", slug, f"slug {slug!r}")
+        reader.take("content_hash", digest, "title and body")
+        if source_url:
+            reader.take("source_url", source_url, f"source_url {source_url!r}")
+        reader.body_lengths[r["id"]] = len(body)
         figures = f(r, "figures", list)
         for position, figure in enumerate(figures):
             if not isinstance(figure, dict) or not isinstance(figure.get("image"), str):
                 raise reader.fail(f"figure {position} needs an image file name")
-        for mention in f(r, "mentions", list):
+        for position, mention in enumerate(f(r, "mentions", list)):
             if not isinstance(mention, dict):
-                raise reader.fail("a mention must be an object")
+                raise reader.fail(f"mention {position} is not an object")
+            reader.part = f"mention {position}"
             start, end = f(mention, "start", int), f(mention, "end", int)
             if not 0 <= start <= end <= len(body):
-                raise reader.fail(f"mention offsets {start}-{end} fall outside the body")
-            mentions.append(Mention(
-                article_id=r["id"], entity_id=reader.check_ref(mention.get("entity"), "entity", "mention"),
-                surface=f(mention, "surface", str), start=start, end=end,
-            ))
+                raise reader.fail(f"offsets {start}-{end} fall outside the body")
+            entity, surface = reader.ref(mention, "entity", "entity", null=False), f(mention, "surface", str)
+            reader.part = ""
+            mentions.append(Mention(article_id=r["id"], entity_id=entity, surface=surface, start=start, end=end))
         for source_id in f(r, "attributed_to", list):
             reader.check_ref(source_id, "source", "attributed_to")
             links.append(Article.attributed_to.through(article_id=r["id"], source_id=source_id))
         article = Article(
-            pk=r["id"], slug=f(r, "slug", str), title=title, language=f(r, "language", str),
+            pk=r["id"], slug=slug, title=title, language=f(r, "language", str),
             status=f(r, "status", str), source_id=reader.ref(r, "source", "source"),
-            source_url=f(r, "source_url", str), published_at=_iso(reader, r.get("published_at")),
-            subheadings=f(r, "subheadings", list), figures=figures, body=body,
-            content_hash=content_hash(Document(title=title, body=body)),
+            source_url=source_url, published_at=_iso(reader, r.get("published_at")),
+            subheadings=f(r, "subheadings", list), figures=figures, body=body, content_hash=digest,
         )
         return reader.valid(article, exclude=["source"])
+    article_id = reader.ref(r, "article", "article", null=False)
+    start, end = f(r, "start", int), f(r, "end", int)
+    if not 0 <= start <= end <= reader.body_lengths[article_id]:
+        raise reader.fail(f"offsets {start}-{end} fall outside the body of article {article_id}")
+    fingerprint = str(r.get("fingerprint") or f"restored-{r['id']}")
+    reader.take("fingerprint", (article_id, fingerprint), f"fingerprint {fingerprint!r} in article {article_id}")
     for entity_id in f(r, "entities", list):
         reader.check_ref(entity_id, "entity", "entities")
         links.append(Claim.entities.through(claim_id=r["id"], entity_id=entity_id))
     claim = Claim(
-        pk=r["id"], article_id=reader.ref(r, "article", "article", null=False), text=f(r, "text", str),
-        start=f(r, "start", int), end=f(r, "end", int), kind=f(r, "kind", str), status=f(r, "status", str),
+        pk=r["id"], article_id=article_id, text=f(r, "text", str),
+        start=start, end=end, kind=f(r, "kind", str), status=f(r, "status", str),
         speaker_id=reader.ref(r, "speaker", "entity"), attributed_to_id=reader.ref(r, "attributed_to", "source"),
         quantities=f(r, "quantities", list), dates=f(r, "dates", list), note=str(r.get("note") or ""),
         reviewed_at=_iso(reader, r.get("reviewed_at")), edited=bool(r.get("edited", False)),
-        fingerprint=str(r.get("fingerprint") or f"restored-{r['id']}"),
+        fingerprint=fingerprint,
     )
     return reader.valid(claim, exclude=["article", "speaker", "attributed_to", "reviewed_by"])
 
