@@ -187,6 +187,14 @@ def test_what_the_database_refuses_is_reported_without_a_traceback(curated_archi
     assert not any(m.objects.exists() for m in (Source, Entity, Article, Claim))
 
 
+@pytest.mark.parametrize("content", ["", "\n\n"])
+def test_a_file_without_records_is_refused(db, tmp_path, content):
+    path = tmp_path / "empty.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"holds no records .*; nothing was restored"):
+        call_command("import_archive", str(path))
+
+
 def test_restore_command_reports_errors_without_a_traceback(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_bytes(b"\xff\xfe\x00garbage")

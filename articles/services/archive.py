@@ -238,6 +238,8 @@ def archive_restore(lines: Iterable[str]) -> dict[str, int]:
                 if len(pending[kind]) + len(mentions) >= BATCH:
                     _flush(pending, mentions, links)
                     unwritten = reader.line + 1
+            if not any(reader.seen.values()):
+                raise ArchiveError("the file holds no records (it is empty or has blank lines only)")
             _flush(pending, mentions, links)
             unwritten = 1  # what fails from here on may be any record
             for kind, pk, target, _ in reader.checked_merges():
