@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.services.archive import ArchiveError, archive_restore
 
+PLURALS = {"source": "sources", "entity": "entities", "article": "articles", "claim": "claims"}
+
 
 class Command(BaseCommand):
     help = "Restore a JSON Lines export into an empty database (all or nothing)."
@@ -23,4 +25,4 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: not UTF-8 text; nothing was restored") from None
         except ArchiveError as exc:
             raise CommandError(f"{file}: {exc}; nothing was restored") from None
-        self.stdout.write(", ".join(f"{n} {kind}s" for kind, n in counts.items()) + " restored")
+        self.stdout.write(", ".join(f"{n} {PLURALS[kind]}" for kind, n in counts.items()) + " restored")
