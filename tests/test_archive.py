@@ -3,18 +3,20 @@ restores that refuse bad files without writing anything."""
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from articles.models import Article, Claim, Entity, Source
 from articles.services import curation
 from articles.services.archive import ArchiveError, _Reader, archive_restore
 from articles.services.imports import import_paths
 
-from .conftest import SEED
+from .conftest import EDITOR_PASSWORD, SEED
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +161,9 @@ def merge_chain(records: list[dict]) -> dict:
         (lambda rs: add_copy(rs, first(rs, "source", domain="vietnamnet.vn"), name="VNN"), r"same url .* as source \d+"),
         (null_mention_entity, "mention 0: field 'entity' is null"),
         (lambda rs: set_fields(first(rs, "article"), published_at="0001-01-01T00:00:00+09:00"), "out of range"),
+        (lambda rs: set_fields(first(rs, "entity"), updated_at="yesterday"), "not an ISO 8601 date"),
+        (lambda rs: set_fields(first(rs, "claim"), reviewed_by=7), "field 'reviewed_by' has the wrong type"),
+        (lambda rs: set_fields(first(rs, "claim"), reviewed_by="x" * 151), "reviewed_by: "),
         (lambda rs: add_copy(rs, first(rs, "claim")), r"same fingerprint .* in article \d+ as claim \d+"),
         (lambda rs: set_fields(first(rs, "claim"), end=len(first(rs, "article")["body"]) + 1), "outside the body"),
         (lambda rs: set_fields(first(rs, "claim"), start=10, end=5), "outside the body"),
@@ -187,6 +192,51 @@ def test_what_the_database_refuses_is_reported_without_a_traceback(curated_archi
     with pytest.raises(ArchiveError, match="the database refused a record between line 1 and line"):
         restore(damaged)
     assert not any(m.objects.exists() for m in (Source, Entity, Article, Claim))
+
+
+def test_restore_keeps_reviewers_and_times(curated_archive, editor, tmp_path):
+    long_ago = datetime(2020, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+    for n, model in enumerate((Source, Entity, Article, Claim)):
+        model.objects.update(created_at=long_ago, updated_at=long_ago + timedelta(days=n))
+    reviewed = {c.pk for c in Claim.objects.exclude(reviewed_by=None)}
+    first = export()
+    claims = [r for r in map(json.loads, first.splitlines()) if r["type"] == "claim"]
+    assert {r["id"] for r in claims if r["reviewed_by"] == "editor"} == reviewed
+    assert {r["created_at"] for r in claims} == {"2020-01-02T03:04:05.678901Z"}
+    path = tmp_path / "archive.jsonl"
+    path.write_text(first, encoding="utf-8")
+    wipe()
+    call_command("import_archive", str(path), stdout=StringIO())
+    assert export() == first
+    assert {c.pk for c in Claim.objects.filter(reviewed_by=editor)} == reviewed
+    for n, model in enumerate((Source, Entity, Article, Claim)):
+        assert set(model.objects.values_list("created_at", "updated_at")) == {(long_ago, long_ago + timedelta(days=n))}
+
+
+def test_a_reviewer_without_an_account_gets_one_that_cannot_log_in(curated_archive, editor, monkeypatch):
+    """The review keeps its reviewer (in the admin, and in the next export); create_editor
+    gives the account a password."""
+    first = export()
+    wipe()
+    editor.delete()
+    restore([json.loads(line) for line in first.splitlines()])
+    assert export() == first
+    reviewer = Claim.objects.exclude(reviewed_by=None).first().reviewed_by
+    assert reviewer.username == "editor"
+    assert not reviewer.has_usable_password() and not reviewer.is_staff and not reviewer.groups.exists()
+    monkeypatch.setenv("EDITOR_PASSWORD", EDITOR_PASSWORD)
+    call_command("create_editor", "editor", password_env="EDITOR_PASSWORD", stdout=StringIO())
+    reviewer.refresh_from_db()
+    assert reviewer.check_password(EDITOR_PASSWORD) and reviewer.is_staff
+
+
+def test_files_from_before_reviewers_and_times_were_exported_restore(curated_archive):
+    older = [{k: v for k, v in r.items() if k not in ("reviewed_by", "created_at", "updated_at")} for r in records()]
+    wipe()
+    before = timezone.now()
+    restore(older)
+    assert Claim.objects.filter(status="disputed").count() == 3
+    assert Article.objects.get().created_at >= before
 
 
 @pytest.mark.parametrize("content", ["", "\n\n"])

@@ -1,7 +1,8 @@
 """Representations: the export format's records (the data contract in DESIGN.md), plus links.
 
 A detail object is exactly its record from articles.services.archive.export_records(), with
-`api_url` (this object in the API), `page_url` (its public page) and `updated_at` added.
+`api_url` (this object in the API) and `page_url` (its public page) added; as in the export,
+a claim's `reviewed_by` is null for all but editors (see visibility.py).
 Lists of articles leave out `body` and `mentions` unless `expand` asks for them. `expand`
 also turns a related id into a compact object ({"id", "name", "kind", "api_url"} for
 entities and sources, {"id", "slug", "title", "api_url"} for articles). Writes have their own
@@ -70,6 +71,19 @@ class LinkField(serializers.Field):
     def to_representation(self, obj) -> str:
         links: Links = self.context["links"]
         return links.page(obj) if self.kind == "page" else links.api(obj._meta.model_name, obj.pk)
+
+
+@extend_schema_field({"type": "string", "nullable": True})
+class ReviewerField(serializers.Field):
+    """The username of the editor who reviewed the claim; null for readers who are not editors."""
+
+    def __init__(self) -> None:
+        super().__init__(source="*", read_only=True)
+
+    def to_representation(self, claim) -> str | None:
+        if claim.reviewed_by_id is None or not self.context["sees_reviewers"]:
+            return None
+        return claim.reviewed_by.get_username()
 
 
 def _compact(obj, links: Links) -> dict:
@@ -172,9 +186,10 @@ class RecordSerializer(serializers.ModelSerializer):
     # Fields named in `optional` (declared required=False so that the schema says so) are
     # left out unless the request's `expand` names them.
     optional: tuple[str, ...] = ()
+    created_at = UtcDateTimeField(read_only=True)
+    updated_at = UtcDateTimeField(read_only=True)
     api_url = LinkField("api")
     page_url = LinkField("page")
-    updated_at = UtcDateTimeField(read_only=True)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -196,7 +211,7 @@ class SourceSerializer(RecordSerializer):
     class Meta:
         model = Source
         fields = ["type", "id", "name", "kind", "url", "domain", "aliases", "merged_into", "curated",
-                  "api_url", "page_url", "updated_at"]
+                  "created_at", "updated_at", "api_url", "page_url"]
         read_only_fields = fields
 
 
@@ -208,8 +223,8 @@ class EntitySerializer(RecordSerializer):
 
     class Meta:
         model = Entity
-        fields = ["type", "id", "name", "kind", "aliases", "merged_into", "curated", "api_url", "page_url",
-                  "updated_at"]
+        fields = ["type", "id", "name", "kind", "aliases", "merged_into", "curated", "created_at", "updated_at",
+                  "api_url", "page_url"]
         read_only_fields = fields
 
 
@@ -240,8 +255,8 @@ class ArticleSerializer(RecordSerializer):
     class Meta:
         model = Article
         fields = ["type", "id", "slug", "title", "language", "status", "source", "source_url", "published_at",
-                  "subheadings", "figures", "attributed_to", "body", "mentions", "api_url", "page_url",
-                  "updated_at"]
+                  "subheadings", "figures", "attributed_to", "body", "mentions", "created_at", "updated_at",
+                  "api_url", "page_url"]
         read_only_fields = fields
 
 
@@ -273,12 +288,13 @@ class ClaimSerializer(RecordSerializer):
     quantities = _json_list(QUANTITIES)(read_only=True)
     dates = _json_list(DATES)(read_only=True)
     reviewed_at = UtcDateTimeField(read_only=True, allow_null=True)
+    reviewed_by = ReviewerField()
 
     class Meta:
         model = Claim
         fields = ["type", "id", "article", "text", "start", "end", "kind", "status", "speaker", "attributed_to",
-                  "entities", "quantities", "dates", "note", "reviewed_at", "edited", "fingerprint", "api_url",
-                  "page_url", "updated_at"]
+                  "entities", "quantities", "dates", "note", "reviewed_at", "edited", "fingerprint", "reviewed_by",
+                  "created_at", "updated_at", "api_url", "page_url"]
         read_only_fields = fields
 
 

@@ -108,7 +108,8 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.expand is not None:  # not during schema generation
-            context.update(links=serializers.Links(self.request), expand=self.expand)
+            context.update(links=serializers.Links(self.request), expand=self.expand,
+                           sees_reviewers=visibility.sees_reviewers(self.request.user))
         return context
 
     def get_queryset(self):
@@ -252,6 +253,8 @@ class ClaimViewSet(ArchiveViewSet):
         )
         expand = self.expand or ()
         joined = [name for name in ("speaker", "attributed_to") if name in expand]
+        if visibility.sees_reviewers(self.request.user):
+            joined.append("reviewed_by")
         if "article" in expand:
             joined.append("article")
             queryset = queryset.defer("article__body", "article__subheadings", "article__figures")
@@ -297,6 +300,7 @@ def public_records(records, user):
     """The export's records a user may read (see visibility.py). The sets of visible ids are
     taken as the stream reaches each type; what is added later is left out, not leaked."""
     sees = {model: visibility.sees_everything(user, model) for model in (Source, Entity, Article, Claim)}
+    sees_reviewers = visibility.sees_reviewers(user)
     allowed: dict[str, set[int]] = {}
     published: set[int] = set()
     for record in records:
@@ -316,10 +320,11 @@ def public_records(records, user):
                 published.add(record["id"])
             elif not sees[Article]:
                 continue
-        elif kind == "claim" and not sees[Claim] and (
-            record["status"] == Claim.Status.REJECTED or record["article"] not in published
-        ):
-            continue
+        elif kind == "claim":
+            if not sees[Claim] and (record["status"] == Claim.Status.REJECTED or record["article"] not in published):
+                continue
+            if not sees_reviewers:
+                record = {**record, "reviewed_by": None}
         yield record
 
 

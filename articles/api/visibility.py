@@ -7,6 +7,7 @@
             attributed to, or merged into such a source.
 
 An entity or source known only from drafts stays hidden: its name would leak the draft.
+Who reviewed a claim (`reviewed_by`, an editor's login name) is shown to editors only.
 Editors are users with the Editors group's view permission on the model.
 """
 
@@ -22,6 +23,10 @@ PUBLISHED = Article.Status.PUBLISHED
 
 def sees_everything(user, model) -> bool:
     return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+
+
+def sees_reviewers(user) -> bool:
+    return sees_everything(user, Claim)
 
 
 # The conditions below are correlated EXISTS probes, one row at a time, so that a page in id

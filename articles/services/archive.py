@@ -16,9 +16,11 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DataError, IntegrityError, connection, transaction
+from django.utils import timezone
 
 from articles import search
 from articles.ingest import Document
@@ -26,6 +28,7 @@ from articles.ingest.pipeline import content_hash
 from articles.models import Article, Claim, Entity, Mention, Source
 
 from .names import entity_names_sync, source_names_sync
+from .rows import insert_objects
 
 BATCH = 1000
 
@@ -40,6 +43,10 @@ class ArchiveError(Exception):
 
 def _datetime(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def _times(record) -> dict[str, str | None]:
+    return {"created_at": _datetime(record.created_at), "updated_at": _datetime(record.updated_at)}
 
 
 def _batched(queryset) -> Iterator:
@@ -58,12 +65,12 @@ def export_records() -> Iterator[dict[str, Any]]:
         yield {
             "type": "source", "id": s.pk, "name": s.name, "kind": s.kind, "url": s.url,
             "domain": s.domain, "aliases": list(s.aliases),
-            "merged_into": s.merged_into_id, "curated": s.curated,
+            "merged_into": s.merged_into_id, "curated": s.curated, **_times(s),
         }
     for e in _batched(Entity.objects.all()):
         yield {
             "type": "entity", "id": e.pk, "name": e.name, "kind": e.kind, "aliases": list(e.aliases),
-            "merged_into": e.merged_into_id, "curated": e.curated,
+            "merged_into": e.merged_into_id, "curated": e.curated, **_times(e),
         }
     for a in _batched(Article.objects.prefetch_related("attributed_to", "mentions")):
         yield {
@@ -77,15 +84,17 @@ def export_records() -> Iterator[dict[str, Any]]:
                 {"entity": m.entity_id, "surface": m.surface, "start": m.start, "end": m.end}
                 for m in sorted(a.mentions.all(), key=lambda m: (m.start, m.pk))
             ],
+            **_times(a),
         }
-    for c in _batched(Claim.objects.prefetch_related("entities")):
+    for c in _batched(Claim.objects.select_related("reviewed_by").prefetch_related("entities")):
         yield {
             "type": "claim", "id": c.pk, "article": c.article_id, "text": c.text, "start": c.start,
             "end": c.end, "kind": c.kind, "status": c.status, "speaker": c.speaker_id,
             "attributed_to": c.attributed_to_id, "entities": sorted(e.pk for e in c.entities.all()),
             "quantities": list(c.quantities), "dates": list(c.dates),
             "note": c.note, "reviewed_at": _datetime(c.reviewed_at), "edited": c.edited,
-            "fingerprint": c.fingerprint,
+            "fingerprint": c.fingerprint, "reviewed_by": c.reviewed_by.get_username() if c.reviewed_by else None,
+            **_times(c),
         }
 
 
@@ -117,6 +126,8 @@ class _Reader:
         self.holders: dict[str, dict] = {}  # unique field -> value -> id of the record holding it
         self.body_lengths: dict[int, int] = {}  # article id -> length of its body, for claim offsets
         self.merges: list[tuple[str, int, int, int]] = []  # (type, id, merged_into, line)
+        self.reviewers: dict[str, int] = {}  # username -> user id
+        self.started = timezone.now()  # the times of records from files without them
 
     def fail(self, message: str) -> ArchiveError:
         where = [f"line {self.line}", f"{self.current[0]} {self.current[1]}" if self.current else "", self.part]
@@ -217,6 +228,34 @@ def _iso(reader: _Reader, value) -> datetime | None:
     return moment
 
 
+def _times_of(reader: _Reader, r: dict) -> dict[str, datetime]:
+    """created_at and updated_at as exported (files from before they were: the restore's time)."""
+    return {name: _iso(reader, r.get(name)) or reader.started for name in ("created_at", "updated_at")}
+
+
+def _reviewer(reader: _Reader, r: dict) -> int | None:
+    """The user named as the claim's reviewer. Where the database has no user of that name,
+    one is made that cannot log in (no password, no staff rights, no group): the review keeps
+    its reviewer, in the admin and in the next export, and `create_editor NAME` later gives
+    the account a password and the Editors group."""
+    if r.get("reviewed_by") is None:
+        return None
+    name = reader.field(r, "reviewed_by", str)
+    if name not in reader.reviewers:
+        User = get_user_model()
+        user = User._default_manager.filter(**{User.USERNAME_FIELD: name}).first()
+        if user is None:
+            try:
+                User._meta.get_field(User.USERNAME_FIELD).clean(name, None)
+            except ValidationError as exc:
+                raise reader.fail(f"reviewed_by: {' '.join(exc.messages)}") from None
+            user = User(**{User.USERNAME_FIELD: name})
+            user.set_unusable_password()
+            user.save()
+        reader.reviewers[name] = user.pk
+    return reader.reviewers[name]
+
+
 def archive_restore(lines: Iterable[str]) -> dict[str, int]:
     """Restore an export into an empty database, all or nothing. Returns counts by type."""
     if any(m.objects.exists() for m in (Source, Entity, Article, Claim)):
@@ -271,12 +310,13 @@ def _build(reader: _Reader, r: dict, mentions: list, links: list):
         source = Source(
             pk=r["id"], name=f(r, "name", str), kind=f(r, "kind", str), url=url,
             domain=f(r, "domain", str), aliases=aliases, curated=bool(r.get("curated", False)),
+            **_times_of(reader, r),
         )
         return reader.valid(source, exclude=["merged_into"])
     if kind == "entity":
         entity = Entity(
             pk=r["id"], name=f(r, "name", str), kind=f(r, "kind", str), aliases=aliases,
-            curated=bool(r.get("curated", False)),
+            curated=bool(r.get("curated", False)), **_times_of(reader, r),
         )
         return reader.valid(entity, exclude=["merged_into"])
     if kind == "article":
@@ -310,6 +350,7 @@ def _build(reader: _Reader, r: dict, mentions: list, links: list):
             status=f(r, "status", str), source_id=reader.ref(r, "source", "source"),
             source_url=source_url, published_at=_iso(reader, r.get("published_at")),
             subheadings=f(r, "subheadings", list), figures=figures, body=body, content_hash=digest,
+            **_times_of(reader, r),
         )
         return reader.valid(article, exclude=["source"])
     article_id = reader.ref(r, "article", "article", null=False)
@@ -326,8 +367,8 @@ def _build(reader: _Reader, r: dict, mentions: list, links: list):
         start=start, end=end, kind=f(r, "kind", str), status=f(r, "status", str),
         speaker_id=reader.ref(r, "speaker", "entity"), attributed_to_id=reader.ref(r, "attributed_to", "source"),
         quantities=f(r, "quantities", list), dates=f(r, "dates", list), note=str(r.get("note") or ""),
-        reviewed_at=_iso(reader, r.get("reviewed_at")), edited=bool(r.get("edited", False)),
-        fingerprint=fingerprint,
+        reviewed_by_id=_reviewer(reader, r), reviewed_at=_iso(reader, r.get("reviewed_at")),
+        edited=bool(r.get("edited", False)), fingerprint=fingerprint, **_times_of(reader, r),
     )
     return reader.valid(claim, exclude=["article", "speaker", "attributed_to", "reviewed_by"])
 
@@ -338,7 +379,7 @@ _MODELS = {"source": Source, "entity": Entity, "article": Article, "claim": Clai
 def _flush(pending: dict[str, list], mentions: list, links: list) -> None:
     """Write what has been read; foreign keys are checked at commit, so order is free."""
     for kind in _ORDER:
-        _MODELS[kind].objects.bulk_create(pending[kind])
+        insert_objects(_MODELS[kind], pending[kind])  # as read: with their times
         pending[kind].clear()
     Mention.objects.bulk_create(mentions)
     mentions.clear()

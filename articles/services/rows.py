@@ -1,4 +1,5 @@
-"""Plain-row inserts for the importer's link tables (mentions, claim subjects, name keys).
+"""Plain-row inserts for the importer's link tables (mentions, claim subjects, name keys),
+and for restored records.
 
 An article brings tens of such rows; building a model instance per row costs more than
 writing it, so these go to the database as tuples in one executemany. Columns are taken
@@ -24,3 +25,13 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple], *, ignore_c
         sql += " ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def insert_objects(model, objects: Sequence) -> None:
+    """Model instances (with their ids) as rows, every value as it is: unlike bulk_create, no
+    field's pre_save runs, so auto_now and auto_now_add keep the times a restore gives them."""
+    fields = model._meta.concrete_fields
+    insert_rows(
+        model, [f.name for f in fields],
+        (tuple(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields) for obj in objects),
+    )

@@ -1,17 +1,20 @@
 """Reads: the contract's field names (detail = export record + links), lighter lists, `expand`,
 who sees what, conditional GET."""
 
+import json
+
 import pytest
 
 from articles.models import Article, Claim, Entity, Source
 from articles.services.archive import export_records
+from articles.services.curation import claim_review
 
 from .conftest import ids, results
 
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = {"source": Source, "entity": Entity, "article": Article, "claim": Claim}
-ADDED = {"api_url", "page_url", "updated_at"}
+ADDED = {"api_url", "page_url"}
 
 
 def path(kind: str, pk: int | None = None) -> str:
@@ -71,6 +74,19 @@ def test_expand_refuses_unknown_names(anon, archive):
     response = anon.get("/api/v1/claims/", {"expand": "speaker,body"})
     assert response.status_code == 400 and "body" in response.json()["message"]
     assert anon.get("/api/v1/entities/", {"expand": "merged_into"}).status_code == 400  # entities expand nothing
+
+
+def test_who_reviewed_a_claim_is_shown_to_editors_only(anon, editor_client, editor, archive):
+    """A reviewer is named by login name, which is not for the public: null for others, in the
+    details as in the export."""
+    claim = archive.seed.claims.exclude(pk=archive.rejected.pk).first()
+    claim_review(claims=[claim], status=Claim.Status.VERIFIED, user=editor)
+    assert editor_client.get(path("claim", claim.pk)).json()["reviewed_by"] == "editor"
+    assert [c["reviewed_by"] for c in results(editor_client.get(path("claim"), {"status": "verified"}))] == ["editor"]
+    assert anon.get(path("claim", claim.pk)).json()["reviewed_by"] is None
+    assert [c["reviewed_by"] for c in results(anon.get(path("claim"), {"status": "verified"}))] == [None]
+    exported = b"".join(anon.get("/api/v1/export/").streaming_content).decode().splitlines()
+    assert [r["reviewed_by"] for r in map(json.loads, exported) if r["id"] == claim.pk and r["type"] == "claim"] == [None]
 
 
 def test_anonymous_clients_see_the_public_archive_only(anon, archive):
