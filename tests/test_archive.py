@@ -38,6 +38,7 @@ def curated_archive(editor):
     entities = {e.name: e for e in Entity.objects.all()}
     curation.entity_merge(survivor=entities["ミラ・ムラティ"], others=[entities["アンドリュー・タロック"]], user=editor)
     curation.claim_review(claims=list(Claim.objects.all()[:3]), status="disputed", user=editor, note="要確認")
+    curation.claim_update(claim=Claim.objects.last(), user=editor, kind="quote")
     curation.article_set_status(articles=list(Article.objects.all()), status="draft", user=editor)
 
 
@@ -211,6 +212,16 @@ def test_restore_keeps_reviewers_and_times(curated_archive, editor, tmp_path):
     assert {c.pk for c in Claim.objects.filter(reviewed_by=editor)} == reviewed
     for n, model in enumerate((Source, Entity, Article, Claim)):
         assert set(model.objects.values_list("created_at", "updated_at")) == {(long_ago, long_ago + timedelta(days=n))}
+
+
+def test_restore_keeps_the_claims_editors_changed(curated_archive):
+    changed = set(Claim.objects.filter(curated=True).values_list("id", flat=True))
+    assert changed
+    first = export()
+    wipe()
+    restore([json.loads(line) for line in first.splitlines()])
+    assert set(Claim.objects.filter(curated=True).values_list("id", flat=True)) == changed
+    assert export() == first
 
 
 def test_a_reviewer_without_an_account_gets_one_that_cannot_log_in(curated_archive, editor, monkeypatch):

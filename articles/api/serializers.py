@@ -294,7 +294,7 @@ class ClaimSerializer(RecordSerializer):
         model = Claim
         fields = ["type", "id", "article", "text", "start", "end", "kind", "status", "speaker", "attributed_to",
                   "entities", "quantities", "dates", "note", "reviewed_at", "edited", "fingerprint", "reviewed_by",
-                  "created_at", "updated_at", "api_url", "page_url"]
+                  "curated", "created_at", "updated_at", "api_url", "page_url"]
         read_only_fields = fields
 
 

@@ -94,7 +94,7 @@ def export_records() -> Iterator[dict[str, Any]]:
             "quantities": list(c.quantities), "dates": list(c.dates),
             "note": c.note, "reviewed_at": _datetime(c.reviewed_at), "edited": c.edited,
             "fingerprint": c.fingerprint, "reviewed_by": c.reviewed_by.get_username() if c.reviewed_by else None,
-            **_times(c),
+            "curated": c.curated, **_times(c),
         }
 
 
@@ -368,7 +368,8 @@ def _build(reader: _Reader, r: dict, mentions: list, links: list):
         speaker_id=reader.ref(r, "speaker", "entity"), attributed_to_id=reader.ref(r, "attributed_to", "source"),
         quantities=f(r, "quantities", list), dates=f(r, "dates", list), note=str(r.get("note") or ""),
         reviewed_by_id=_reviewer(reader, r), reviewed_at=_iso(reader, r.get("reviewed_at")),
-        edited=bool(r.get("edited", False)), fingerprint=fingerprint, **_times_of(reader, r),
+        edited=bool(r.get("edited", False)), curated=bool(r.get("curated", False)), fingerprint=fingerprint,
+        **_times_of(reader, r),
     )
     return reader.valid(claim, exclude=["article", "speaker", "attributed_to", "reviewed_by"])
 
