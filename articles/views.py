@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.filtersets import SurvivorIdField
+from articles.ingest import PUBLISHED_YEARS
 from articles.models import Entity, Source
 from articles.search.query import query_text
 
@@ -56,8 +57,9 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", ""), *Entity.Kind.choices])
     entity = SurvivorIdField(model=Entity, label=_("Entity"), required=False)
     source = SurvivorIdField(model=Source, label=_("Source"), required=False)
-    # a span of years that dates can hold whatever the time zone
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1000, max_value=2999)
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=PUBLISHED_YEARS[0], max_value=PUBLISHED_YEARS[-1]
+    )
 
     def filters(self) -> selectors.SiteFilters:
         data = self.cleaned_data

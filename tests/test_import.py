@@ -113,6 +113,7 @@ def test_bad_files_get_one_line_each_and_the_good_ones_still_import(write_file, 
         write_file("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10),
         write_file("latin1.txt", "caf\xe9 na\xefve r\xe9sum\xe9 \xff\xfe\xfd".encode("latin-1") * 3),
         write_file("huge.txt", "大" * 20_000),
+        write_file("title-only.txt", "タイトルだけ\n"),
     ]
     code, out, err = run(*bad, good, tmp_missing := good.parent / "missing.txt")
     assert code == 1
@@ -121,9 +122,9 @@ def test_bad_files_get_one_line_each_and_the_good_ones_still_import(write_file, 
     for path in [*bad, tmp_missing]:
         assert any(line.startswith(str(path)) for line in lines)
     assert "Traceback" not in err
-    assert "empty" in err and "whitespace" in err and "binary" in err and "limit" in err
+    assert "empty" in err and "whitespace" in err and "binary" in err and "limit" in err and "no body" in err
     assert Article.objects.get().title == "東京都の新しい条例"
-    assert out.startswith("1 imported, 0 updated, 0 unchanged, 5 failed")
+    assert out.startswith("1 imported, 0 updated, 0 unchanged, 6 failed")
 
 
 def test_an_article_is_written_in_one_transaction(write_file, monkeypatch):
@@ -133,9 +134,57 @@ def test_an_article_is_written_in_one_transaction(write_file, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(imports, "_sync_claims", broken)
-    with pytest.raises(RuntimeError):
-        import_paths([write_file("a.txt", ARTICLE)], workers=1)
+    path = write_file("a.txt", ARTICLE)
+    report = import_paths([path], workers=1)
+    assert report.failures == [(str(path), "could not be stored (RuntimeError: disk full)")]
     assert not Article.objects.exists() and not Mention.objects.exists() and not Entity.objects.exists()
+
+
+def test_an_unexpected_error_fails_its_article_alone(write_file, monkeypatch):
+    """Whatever goes wrong with one article, the run goes on and says which file failed."""
+    from articles.services import imports
+
+    original = imports._sync_claims
+
+    def break_the_second(work, *args):
+        if any(article.title == "二番目" for _, article, _ in work):
+            raise OverflowError("date value out of range")
+        return original(work, *args)
+
+    monkeypatch.setattr(imports, "_sync_claims", break_the_second)
+    files = [write_file(f"{i}.txt", f"{title}\n\n{title}の本文です。10人が集まった。\n")
+             for i, title in enumerate(["一番目", "二番目", "三番目"])]
+    code, out, err = run(*files)
+    assert code == 1
+    assert err.splitlines()[0] == f"{files[1]}: could not be stored (OverflowError: date value out of range)"
+    assert "Traceback" not in err
+    assert out.startswith("2 imported, 0 updated, 0 unchanged, 1 failed")
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["一番目", "三番目"]
+
+
+def test_publication_dates_out_of_range_are_refused_alone(write_file):
+    """Years the databases or a time zone shift cannot hold would stop the run (SQLite) or
+    break every page (PostgreSQL); the reader site's year filter offers the same span."""
+    body = "名古屋市で会議が開かれた。"
+    records = [
+        {"title": "紀元一年", "body": body, "published_at": "0001-01-01T00:00:00+09:00"},
+        {"title": "一万年前夜", "body": body, "published_at": "9999-12-31T23:59:59-09:00"},
+        {"title": "千年紀", "body": body, "published_at": "1000-01-01T00:00:00+09:00"},
+        {"title": "三千年前夜", "body": body, "published_at": "2999-12-31T23:59:59-09:00"},
+    ]
+    jsonl = write_file("dates.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in records))
+    livedoor = write_file("livedoor.txt", "http://news.livedoor.com/article/detail/9/\n0999-12-31T23:00:00+0900\n題\n本文。\n")
+    good = write_file("good.txt", ARTICLE)
+    code, out, err = run(jsonl, livedoor, good)
+    assert code == 1
+    assert err.splitlines()[:3] == [
+        f"{jsonl}: line 1: 'published_at' is out of range (years 1000 to 2999): '0001-01-01T00:00:00+09:00'",
+        f"{jsonl}: line 2: 'published_at' is out of range (years 1000 to 2999): '9999-12-31T23:59:59-09:00'",
+        f"{livedoor}: 'published_at' is out of range (years 1000 to 2999): '0999-12-31T23:00:00+0900'",
+    ]
+    assert out.startswith("3 imported, 0 updated, 0 unchanged, 3 failed")
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["三千年前夜", "千年紀", "東京都の新しい条例"]
+    assert {a.published_at.year for a in Article.objects.exclude(published_at=None)} == {999, 3000}  # in UTC
 
 
 def test_an_article_the_database_refuses_fails_alone(write_file, monkeypatch):

@@ -9,6 +9,7 @@
             print(article.document.title, len(article.entities), len(article.claims))
 """
 
+from .layouts import PUBLISHED_YEARS
 from .names import name_key
 from .pipeline import (
     DEFAULT_MAX_BYTES,
@@ -35,6 +36,7 @@ from .types import (
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "ENTITY_KINDS",
+    "PUBLISHED_YEARS",
     "DateRef",
     "Document",
     "Figure",

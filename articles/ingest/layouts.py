@@ -29,6 +29,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 SUBHEADING_MAX_CHARS = 60
+# Publication years the archive takes: far enough from the calendar's ends that any time zone
+# and both databases hold them (the reader site's year filter offers the same span)
+PUBLISHED_YEARS = range(1000, 3000)
 
 
 def read_documents(text: str, *, name: str = "") -> Iterator[Document | IngestError]:
@@ -39,10 +42,13 @@ def read_documents(text: str, *, name: str = "") -> Iterator[Document | IngestEr
         return
     lines = text.split("\n")
     head = [line.strip() for line in lines[:2]]
-    if len(lines) >= 3 and _URL_LINE.match(head[0]) and _parse_datetime(head[1]):
-        yield _livedoor(lines)
-    else:
-        yield _seed(lines)
+    try:
+        if len(lines) >= 3 and _URL_LINE.match(head[0]) and _parse_datetime(head[1]):
+            yield _livedoor(lines)
+        else:
+            yield _seed(lines)
+    except IngestError as exc:
+        yield exc
 
 
 def detect_language(text: str) -> str:
@@ -93,8 +99,7 @@ def _json_document(record: dict) -> Document:
     if url and not _URL_LINE.match(url):
         raise IngestError(f"'url' is not an http(s) address: {url[:80]!r}")
     published = text_field("published_at")
-    if published and not _parse_datetime(published):
-        raise IngestError(f"'published_at' is not an ISO 8601 date: {published[:40]!r}")
+    parse_published_at(published)
     language = text_field("language") or detect_language(title + body)
     return Document(
         title=title,
@@ -107,6 +112,7 @@ def _json_document(record: dict) -> Document:
 
 def _livedoor(lines: list[str]) -> Document:
     url, published = lines[0].strip(), lines[1].strip()
+    parse_published_at(published)
     rest = _strip_blank_edges(lines[2:])
     if not rest:
         raise IngestError("no title after the URL and date lines")
@@ -203,4 +209,15 @@ def _parse_datetime(value: str) -> datetime | None:
         return None
 
 
-parse_datetime = _parse_datetime
+def parse_published_at(value: str) -> datetime | None:
+    """A publication date as written in a file: None if empty, else a datetime within
+    PUBLISHED_YEARS; IngestError says what is wrong with any other value."""
+    if not value:
+        return None
+    parsed = _parse_datetime(value)
+    if parsed is None:
+        raise IngestError(f"'published_at' is not an ISO 8601 date: {value[:40]!r}")
+    if parsed.year not in PUBLISHED_YEARS:
+        first, last = PUBLISHED_YEARS[0], PUBLISHED_YEARS[-1]
+        raise IngestError(f"'published_at' is out of range (years {first} to {last}): {value[:40]!r}")
+    return parsed

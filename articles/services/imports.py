@@ -41,7 +41,7 @@ from simple_history.utils import get_history_manager_for_model
 from articles import search
 from articles.ingest import IngestError, ParsedArticle, ParsedClaim, name_key, parse_document, read_bytes
 from articles.ingest.analysis import fold
-from articles.ingest.layouts import parse_datetime
+from articles.ingest.layouts import parse_published_at
 from articles.ingest.parallel import parse_files
 from articles.models import Article, Claim, Entity, EntityName, Mention, Source, SourceName
 
@@ -226,7 +226,7 @@ class _BatchWriter:
         try:
             outcomes = articles_import([p for _, p in batch], status=self.status, force=self.force,
                                        sources=self.sources)
-        except (IngestError, ValidationError, DatabaseError):
+        except Exception:  # whatever it was, the articles that can be written still are
             self.sources = SourceCache()  # the rollback may have undone sources it holds
             for name, parsed in batch:
                 self._one(name, parsed)
@@ -244,6 +244,10 @@ class _BatchWriter:
         except DatabaseError as exc:
             logger.exception("storing %s failed", name)
             self.report.add_failure(name, f"the database refused it ({exc})")
+            self.sources = SourceCache()
+        except Exception as exc:  # one article's unforeseen failure must not stop the run
+            logger.debug("storing %s failed", name, exc_info=True)
+            self.report.add_failure(name, f"could not be stored ({type(exc).__name__}: {exc})")
             self.sources = SourceCache()
         else:
             self.report.add(outcome)
@@ -352,12 +356,8 @@ def _unchanged(article: Article, parsed: ParsedArticle, published_at: datetime |
 
 
 def _published_at(value: str) -> datetime | None:
-    if not value:
-        return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise IngestError(f"the publication date {value[:40]!r} is not ISO 8601")
-    if parsed.tzinfo is None:
+    parsed = parse_published_at(value)
+    if parsed is not None and parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
     return parsed
 
