@@ -127,6 +127,41 @@ def test_bad_files_get_one_line_each_and_the_good_ones_still_import(write_file, 
     assert out.startswith("1 imported, 0 updated, 0 unchanged, 6 failed")
 
 
+def test_only_regular_files_are_read(tmp_path, write_file):
+    """A named pipe would wait for a writer forever and a device never ends; both are refused
+    without reading, and the file beside them still imports."""
+    import os
+    import signal
+
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    good = write_file("good.txt", ARTICLE)
+
+    def hung(*args):
+        pytest.fail("the import hung")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        code, out, err = run(pipe, "/dev/zero", good)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert code == 1
+    assert err.splitlines() == [f"{pipe}: a named pipe, not a regular file", "/dev/zero: a device, not a regular file"]
+    assert out.startswith("1 imported, 0 updated, 0 unchanged, 2 failed")
+
+
+def test_no_more_than_the_limit_is_read_whatever_the_size_on_record():
+    """Files under /proc say they hold 0 bytes; the reading itself stops at the limit."""
+    from pathlib import Path
+
+    from articles.ingest import read_file
+
+    [item] = read_file(Path("/proc/self/maps"), max_bytes=100)
+    assert str(item) == "the file is over the 100-byte limit"
+
+
 def test_an_article_is_written_in_one_transaction(write_file, monkeypatch):
     from articles.services import imports
 

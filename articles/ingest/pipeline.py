@@ -7,6 +7,7 @@ terms, so an article is tokenised once on import.
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 
@@ -25,15 +26,38 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | IngestError]:
     """The documents in one file, or the reasons it (or a record in it) cannot be read."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            yield IngestError(f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-            return
-        data = path.read_bytes()
+        data = _read_regular_file(path, max_bytes)
+    except IngestError as exc:
+        yield exc
+        return
     except OSError as exc:
         yield IngestError(f"cannot read the file ({exc.strerror or exc})")
         return
     yield from read_bytes(data, name=path.name)
+
+
+def _read_regular_file(path: Path, max_bytes: int) -> bytes:
+    # a named pipe would wait for a writer and a device may never end: neither is opened
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode):
+        kind = _NOT_FILES.get(stat.S_IFMT(status.st_mode), "a special file")
+        raise IngestError(f"{kind}, not a regular file")
+    if status.st_size > max_bytes:
+        raise IngestError(f"the file is {status.st_size:,} bytes, over the {max_bytes:,}-byte limit")
+    with path.open("rb") as file:
+        data = file.read(max_bytes + 1)  # the size on record may be wrong (/proc) or outdated
+    if len(data) > max_bytes:
+        raise IngestError(f"the file is over the {max_bytes:,}-byte limit")
+    return data
+
+
+_NOT_FILES = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def read_bytes(data: bytes, *, name: str = "") -> Iterator[Document | IngestError]:
