@@ -58,6 +58,38 @@ def write_file(tmp_path):
     return write
 
 
+@pytest.fixture
+def without_permission_override():
+    """File modes bind this test as they bind any user: root's overrides (CAP_DAC_OVERRIDE,
+    CAP_DAC_READ_SEARCH) leave this thread's effective capabilities until the test ends."""
+    import ctypes
+    import os
+
+    if os.geteuid() != 0:
+        yield
+        return
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3: two words
+    if libc.capget(ctypes.byref(header), data) != 0:
+        pytest.skip("cannot read this process's capabilities")
+    effective = data[0].effective
+    data[0].effective &= ~(1 << 1 | 1 << 2)  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+    if libc.capset(ctypes.byref(header), data) != 0:
+        pytest.skip("cannot drop this process's capabilities")
+    try:
+        yield
+    finally:
+        data[0].effective = effective
+        libc.capset(ctypes.byref(header), data)
+
+
 EDITOR_PASSWORD = "correct horse battery staple"
 
 

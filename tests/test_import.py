@@ -124,7 +124,37 @@ def test_bad_files_get_one_line_each_and_the_good_ones_still_import(write_file, 
     assert "Traceback" not in err
     assert "empty" in err and "whitespace" in err and "binary" in err and "limit" in err and "no body" in err
     assert Article.objects.get().title == "東京都の新しい条例"
-    assert out.startswith("1 imported, 0 updated, 0 unchanged, 6 failed")
+    assert out.startswith("1 imported, 0 updated, 0 unchanged, 7 failed")  # the missing file too
+
+
+def test_unlistable_folders_and_link_loops_are_failures(tmp_path, write_file, without_permission_override):
+    good = write_file("corpus/good.txt", ARTICLE)
+    locked = good.parent / "locked"
+    write_file("corpus/locked/inside.txt", ARTICLE.replace("東京都", "大阪府"))
+    loop = good.parent / "loop.txt"
+    loop.symlink_to(loop)
+    missing = tmp_path / "missing.txt"
+    locked.chmod(0)
+    try:
+        code, out, err = run(good.parent)
+        alone = run(locked, loop, missing)
+    finally:
+        locked.chmod(0o755)
+    assert code == 1
+    assert err.splitlines() == [
+        f"{locked}: cannot list the folder (Permission denied)",
+        f"{loop}: cannot read the file (Too many levels of symbolic links)",
+    ]
+    assert out.startswith("1 imported, 0 updated, 0 unchanged, 2 failed")
+    code, out, err = alone
+    assert code == 1
+    assert err.splitlines() == [
+        f"{locked}: cannot list the folder (Permission denied)",
+        f"{loop}: cannot read the file (Too many levels of symbolic links)",
+        f"{missing}: cannot read the file (No such file or directory)",
+    ]
+    assert out.startswith("0 imported, 0 updated, 0 unchanged, 3 failed")  # the same count as the exit status's
+    assert Article.objects.count() == 1
 
 
 def test_only_regular_files_are_read(tmp_path, write_file):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -142,15 +143,26 @@ def _create_source(**fields) -> Source:
 # Files
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files under `paths` (recursively), skipping licence and readme files and hidden ones."""
+def iter_files(paths: Iterable[Path], *, on_error: Callable[[str, str], None] | None = None) -> Iterator[Path]:
+    """Files under `paths` (recursively), skipping licence and readme files and hidden ones.
+
+    Whatever is not a folder is yielded, so that reading it says why it is no article file (a
+    looping or broken link, a pipe); each folder that cannot be listed goes to
+    `on_error(path, reason)`. Links to folders are not followed.
+    """
+    def unlisted(error: OSError) -> None:
+        if on_error:
+            on_error(error.filename, f"cannot list the folder ({error.strerror or error})")
+
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not _skipped(child.relative_to(path)):
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        found = []
+        for folder, subfolders, names in os.walk(path, onerror=unlisted):
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            found += (Path(folder, name) for name in names)
+        yield from sorted(child for child in found if not _skipped(child.relative_to(path)))
 
 
 def _skipped(relative: Path) -> bool:
@@ -172,7 +184,7 @@ def import_paths(
     report = ImportReport()
     known = KnownNames()
     writer = _BatchWriter(report, status=status, force=force)
-    files = list(iter_files(paths))
+    files = list(iter_files(paths, on_error=report.add_failure))
     for path, items in parse_files(
         files, known_kinds=known.kinds, max_bytes=settings.ARCHIVE_MAX_IMPORT_BYTES, workers=workers
     ):

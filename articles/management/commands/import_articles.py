@@ -29,15 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
     def handle(self, *args, paths, status, force, workers, no_progress, **options):
-        missing = [p for p in paths if not p.exists()]
-        for path in missing:
-            self.stderr.write(f"{path}: no such file or folder")
-        files = list(iter_files(p for p in paths if p.exists()))
-        show_progress = not no_progress and sys.stderr.isatty() and len(files) >= PROGRESS_THRESHOLD
-        with tqdm(total=len(files), unit="file", disable=not show_progress, file=sys.stderr) as bar:
-            report = import_paths(files, status=status, force=force, workers=workers, on_file=lambda _: bar.update())
+        files = sum(1 for _ in iter_files(paths))
+        show_progress = not no_progress and sys.stderr.isatty() and files >= PROGRESS_THRESHOLD
+        with tqdm(total=files, unit="file", disable=not show_progress, file=sys.stderr) as bar:
+            report = import_paths(paths, status=status, force=force, workers=workers, on_file=lambda _: bar.update())
         for name, reason in report.failures:
             self.stderr.write(f"{name}: {reason}")
         self.stdout.write(report.summary())
-        if report.failures or missing:
-            raise CommandError(f"{len(report.failures) + len(missing)} file(s) failed", returncode=1)
+        if report.failures:
+            raise CommandError(f"{len(report.failures)} file(s) failed", returncode=1)
