@@ -196,6 +196,17 @@ def test_upload_imports_files_and_reports_bad_ones(client_editor):
     assert Article.objects.get().status == "draft"
 
 
+def test_upload_says_which_file_holds_another_urls_article(client_editor):
+    text = "見出し\n\n東京で10人が集まった。\n\n出典: https://example.com/{}\n"
+    first = SimpleUploadedFile("first.txt", text.format(1).encode())
+    copy = SimpleUploadedFile("copy.txt", text.format(2).encode())
+    response = client_editor.post(reverse("admin:articles_article_upload"),
+                                  {"files": [first, copy], "status": "published"}, follow=True)
+    article = Article.objects.get()
+    assert article.source_url == "https://example.com/1"
+    assert f"Not imported: copy.txt: the same text as article {article.pk} (https://example.com/1)" in response.content.decode()
+
+
 def test_upload_refuses_users_without_add_permission(client, django_user_model):
     user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
     client.force_login(user)

@@ -291,6 +291,32 @@ def test_same_content_under_another_name_is_the_same_article(write_file):
     assert Article.objects.count() == 1
 
 
+def test_the_same_text_from_another_url_is_a_duplicate_that_changes_nothing(write_file):
+    """The livedoor corpus holds one story under two URLs (topic-news-6401347 and -6401348):
+    the second file must not take the first one's article over on every re-import."""
+    text = "記事の題\n\n名古屋市で会議が開かれた。参加者は400人だった。\n"
+    first = write_file("corpus/topic-news-1.txt", f"http://news.livedoor.com/article/detail/1/\n2012-02-19T13:00:00+0900\n{text}")
+    second = write_file("corpus/topic-news-2.txt", f"http://news.livedoor.com/article/detail/2/\n2012-02-19T13:00:00+0900\n{text}")
+    code, out, err = run(first.parent)
+    assert code == 0
+    assert out.startswith("1 imported, 0 updated, 1 unchanged (1 duplicate), 0 failed")
+    article = Article.objects.get()
+    assert err.splitlines() == [
+        f"{second}: skipped, the same text as article {article.pk} (http://news.livedoor.com/article/detail/1/)"
+    ]
+    history = article.history.count()
+    for _ in range(2):
+        code, out, err = run(first.parent)
+        assert code == 0 and out.startswith("0 imported, 0 updated, 2 unchanged (1 duplicate)")
+        assert err.startswith(f"{second}: skipped")
+    stored = Article.objects.get()
+    assert (stored.source_url, stored.updated_at) == (article.source_url, article.updated_at)
+    assert stored.history.count() == history
+    code, out, _ = run(first.parent, force=True)
+    assert out.startswith("0 imported, 1 updated, 1 unchanged (1 duplicate)")  # re-extracted once, from its own file
+    assert Article.objects.get().source_url == article.source_url
+
+
 def test_changed_article_at_the_same_url_is_updated_in_place(write_file):
     run(write_file("a.txt", ARTICLE))
     article = Article.objects.get()

@@ -12,9 +12,10 @@ so that the others still go through and the failure names its file. No article i
 half-imported.
 
 Idempotent: the same article (same source URL, or same normalised content) is updated in
-place. Editors' work survives: a reviewed, noted or edited claim keeps its status and text;
-an entity or source an editor renamed, retyped or merged stays so, and names that were
-merged away resolve to the survivor.
+place; a file with the content of an article that came from another URL is a duplicate of it
+and changes nothing (the livedoor corpus holds a story twice). Editors' work survives: a
+reviewed, noted or edited claim keeps its status and text; an entity or source an editor
+renamed, retyped or merged stays so, and names that were merged away resolve to the survivor.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import get_history_manager_for_model
@@ -58,6 +60,7 @@ logger = logging.getLogger(__name__)
 class ImportReport:
     counts: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, which article), counted unchanged
     entities: int = 0
     claims: int = 0
     started: float = field(default_factory=time.perf_counter)
@@ -66,8 +69,11 @@ class ImportReport:
         self.counts[FAILED] += 1
         self.failures.append((name, reason))
 
-    def add(self, outcome: ImportOutcome) -> None:
+    def add(self, name: str, outcome: ImportOutcome) -> None:
         self.counts[outcome.status] += 1
+        if outcome.duplicate:
+            article = outcome.article
+            self.duplicates.append((name, f"the same text as article {article.pk} ({article.source_url})"))
         if outcome.status != UNCHANGED:
             self.entities += len(outcome.parsed.entities)
             self.claims += len(outcome.parsed.claims)
@@ -75,8 +81,9 @@ class ImportReport:
     def summary(self) -> str:
         seconds = time.perf_counter() - self.started
         c = self.counts
+        duplicates = f" ({len(self.duplicates)} duplicate{pluralize(len(self.duplicates))})" if self.duplicates else ""
         return (
-            f"{c[IMPORTED]} imported, {c[UPDATED]} updated, {c[UNCHANGED]} unchanged, "
+            f"{c[IMPORTED]} imported, {c[UPDATED]} updated, {c[UNCHANGED]} unchanged{duplicates}, "
             f"{c[FAILED]} failed; {self.entities} entities, {self.claims} claims; {seconds:.1f} s"
         )
 
@@ -243,8 +250,8 @@ class _BatchWriter:
             for name, parsed in batch:
                 self._one(name, parsed)
             return
-        for outcome in outcomes:
-            self.report.add(outcome)
+        for (name, _), outcome in zip(batch, outcomes, strict=True):
+            self.report.add(name, outcome)
 
     def _one(self, name: str, parsed: ParsedArticle) -> None:
         try:
@@ -262,7 +269,7 @@ class _BatchWriter:
             self.report.add_failure(name, f"could not be stored ({type(exc).__name__}: {exc})")
             self.sources = SourceCache()
         else:
-            self.report.add(outcome)
+            self.report.add(name, outcome)
 
 
 # -------------------------------------------------------------------------------------------
@@ -274,6 +281,7 @@ class ImportOutcome:
     article: Article
     status: str
     parsed: ParsedArticle
+    duplicate: bool = False  # the document holds the text of `article`, which came from another URL
 
 
 @transaction.atomic
@@ -296,6 +304,9 @@ def articles_import(
     work: list[tuple[ParsedArticle, Article, bool]] = []  # (parsed, article, created)
     for index, parsed in enumerate(batch):
         article = existing.get(index)
+        if article is not None and _from_elsewhere(article, parsed):
+            outcomes[index] = ImportOutcome(article, UNCHANGED, parsed, duplicate=True)
+            continue
         published_at = _published_at(parsed.document.published_at)
         if article is not None and not force and _unchanged(article, parsed, published_at):
             outcomes[index] = ImportOutcome(article, UNCHANGED, parsed)
@@ -354,6 +365,12 @@ def _existing_articles(batch: Sequence[ParsedArticle]) -> tuple[dict[int, Articl
         if article is not None:
             found[index] = article
     return found, {a.slug for a in rows}
+
+
+def _from_elsewhere(article: Article, parsed: ParsedArticle) -> bool:
+    """Found by its content, the article has another URL: the document is a copy, which must
+    not take the article over (and back again on every re-import), --force or not."""
+    return bool(article.source_url) and article.source_url != parsed.document.source_url
 
 
 def _unchanged(article: Article, parsed: ParsedArticle, published_at: datetime | None) -> bool:

@@ -35,6 +35,8 @@ class Command(BaseCommand):
             report = import_paths(paths, status=status, force=force, workers=workers, on_file=lambda _: bar.update())
         for name, reason in report.failures:
             self.stderr.write(f"{name}: {reason}")
+        for name, article in report.duplicates:
+            self.stderr.write(f"{name}: skipped, {article}")
         self.stdout.write(report.summary())
         if report.failures:
             raise CommandError(f"{len(report.failures)} file(s) failed", returncode=1)
