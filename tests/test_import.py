@@ -2,6 +2,7 @@
 editors' work surviving a re-import."""
 
 import json
+import logging
 
 import pytest
 from django.core.management import call_command
@@ -155,6 +156,51 @@ def test_unlistable_folders_and_link_loops_are_failures(tmp_path, write_file, wi
     ]
     assert out.startswith("0 imported, 0 updated, 0 unchanged, 3 failed")  # the same count as the exit status's
     assert Article.objects.count() == 1
+
+
+def test_characters_no_database_stores_are_refused_on_every_database(write_file, caplog):
+    """PostgreSQL refuses NUL in text (SQLite took it) and neither stores a lone surrogate:
+    such records fail alike on both, with one line and no logged traceback."""
+    records = [
+        '{"title": "NULを含む", "body": "名古屋市で\\u0000会議が開かれた。"}',
+        '{"title": "代用符 \\ud800", "body": "福岡市で会議が開かれた。"}',
+        '{"title": "普通の記事", "body": "札幌市で会議が開かれた。", "url": "https://example.com/\\u0000"}',
+        '{"title": "普通の記事", "body": "札幌市で会議が開かれた。"}',
+    ]
+    jsonl = write_file("nul.jsonl", "\n".join(records))
+    utf16 = write_file("utf16.txt", "題名\n\n本文に\x00があります。ここは長い本文です。", "utf-16")
+    code, out, err = run(jsonl, utf16)
+    assert code == 1
+    assert err.splitlines() == [
+        f"{jsonl}: line 1: 'body' holds a NUL character (\\u0000), which is not text",
+        f"{jsonl}: line 2: 'title' holds a lone surrogate (\\ud800), which is not text",
+        f"{jsonl}: line 3: 'url' holds a NUL character (\\u0000), which is not text",
+        f"{utf16}: the file looks binary, not text (it holds NUL bytes)",
+    ]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert out.startswith("1 imported, 0 updated, 0 unchanged, 4 failed")
+    assert list(Article.objects.values_list("title", flat=True)) == ["普通の記事"]
+
+
+def test_a_refusal_of_the_database_is_one_line_without_a_traceback(write_file, monkeypatch, caplog):
+    from django.db import connection
+
+    from articles.services import imports
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stores what PostgreSQL refuses here")
+    original = imports._fill
+
+    def nul_in_the_body(article, *args):
+        original(article, *args)
+        article.body += "\x00"
+
+    monkeypatch.setattr(imports, "_fill", nul_in_the_body)
+    path = write_file("a.txt", ARTICLE)
+    report = import_paths([path])
+    [(name, reason)] = report.failures
+    assert name == str(path) and reason.startswith("the database refused it (")
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_only_regular_files_are_read(tmp_path, write_file):

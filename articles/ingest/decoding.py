@@ -28,6 +28,8 @@ def decode(data: bytes) -> str:
     if not data:
         raise IngestError("the file is empty")
     text = _decode(data)
+    if "\x00" in text:  # UTF-16 or UTF-32 with a mark (NUL bytes in any other file are refused before decoding)
+        raise IngestError("the file looks binary, not text (it holds NUL bytes)")
     if not text.strip():
         raise IngestError("the file holds only whitespace")
     controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)

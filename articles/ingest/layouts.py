@@ -27,6 +27,7 @@ _SENTENCE_END = re.compile(r"[。．.！？!?」』）)]$")
 _KANA = re.compile(r"[\u3041-\u30ff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 SUBHEADING_MAX_CHARS = 60
 # Publication years the archive takes: far enough from the calendar's ends that any time zone
@@ -88,6 +89,10 @@ def _json_document(record: dict) -> Document:
             return ""
         if not isinstance(value, str):
             raise IngestError(f"{name!r} must be a string")
+        # JSON escapes can spell what no decoded file holds and no database stores
+        if match := _NOT_TEXT.search(value):
+            what = "a NUL character" if match.group() == "\x00" else "a lone surrogate"
+            raise IngestError(f"{name!r} holds {what} (\\u{ord(match.group()):04x}), which is not text")
         return value.replace("\r\n", "\n").strip()
 
     title, body = text_field("title"), text_field("body")

@@ -261,7 +261,6 @@ class _BatchWriter:
         except ValidationError as exc:
             self.report.add_failure(name, "; ".join(exc.messages))
         except DatabaseError as exc:
-            logger.exception("storing %s failed", name)
             self.report.add_failure(name, f"the database refused it ({exc})")
             self.sources = SourceCache()
         except Exception as exc:  # one article's unforeseen failure must not stop the run
