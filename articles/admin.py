@@ -491,8 +491,8 @@ class ArticleAdmin(CuratedAdmin):
                 for name, reason in report.failures:
                     failure = _("Not imported: %(file)s: %(reason)s") % {"file": name, "reason": reason}
                     self.message_user(request, failure, messages.ERROR)
-                for name, article in report.duplicates:
-                    skipped = _("Not imported: %(file)s: %(reason)s") % {"file": name, "reason": article}
+                for name, reason in report.duplicates:
+                    skipped = _("Not imported: %(file)s: %(reason)s") % {"file": name, "reason": reason}
                     self.message_user(request, skipped, messages.WARNING)
                 if report.counts["imported"] or report.counts["updated"] or report.counts["unchanged"]:
                     self.message_user(request, _("From %(file)s: %(summary)s") % {"file": upload.name,

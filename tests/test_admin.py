@@ -204,7 +204,7 @@ def test_upload_says_which_file_holds_another_urls_article(client_editor):
                                   {"files": [first, copy], "status": "published"}, follow=True)
     article = Article.objects.get()
     assert article.source_url == "https://example.com/1"
-    assert f"Not imported: copy.txt: the same text as article {article.pk} (https://example.com/1)" in response.content.decode()
+    assert f"Not imported: copy.txt: skipped, the same text as article {article.pk} (https://example.com/1)" in response.content.decode()
 
 
 def test_upload_refuses_users_without_add_permission(client, django_user_model):

@@ -3,6 +3,7 @@ editors' work surviving a re-import."""
 
 import json
 import logging
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -28,8 +29,6 @@ ARTICLE = """東京都の新しい条例
 
 def run(*paths, **options):
     """Run the command; returns (exit code, stdout, stderr)."""
-    from io import StringIO
-
     out, err = StringIO(), StringIO()
     try:
         call_command("import_articles", *map(str, paths), stdout=out, stderr=err, **options)
@@ -271,6 +270,55 @@ def test_an_unexpected_error_fails_its_article_alone(write_file, monkeypatch):
     assert "Traceback" not in err
     assert out.startswith("2 imported, 0 updated, 0 unchanged, 1 failed")
     assert sorted(Article.objects.values_list("title", flat=True)) == ["一番目", "三番目"]
+
+
+def test_every_record_that_fails_names_its_line(write_file, monkeypatch):
+    """Whether a JSON Lines record fails in reading, analysis, validation or the database, or is
+    skipped as a duplicate, its line says which; the exit status counts failures, not files."""
+    from django.db import IntegrityError
+
+    from articles.ingest import parallel
+    from articles.services import imports
+
+    parse, sync = parallel.parse_document, imports._sync_claims
+
+    def break_analysis(document, **kwargs):
+        if document.title == "解析できない":
+            raise RuntimeError("broken")
+        return parse(document, **kwargs)
+
+    def refuse(work, *args):
+        if any(article.title == "拒否される" for _, article, _ in work):
+            raise IntegrityError("refused")
+        return sync(work, *args)
+
+    monkeypatch.setattr(parallel, "parse_document", break_analysis)
+    monkeypatch.setattr(imports, "_sync_claims", refuse)
+    body = "名古屋市で会議が開かれた。参加者は400人だった。"
+    records = [
+        {"title": "一番目", "body": body, "url": "https://example.com/1"},
+        {"title": "解析できない", "body": body + "二"},
+        {"title": "長すぎる住所", "body": body + "三", "url": "https://example.com/" + "a" * 1200},
+        {"title": "拒否される", "body": body + "四"},
+        {"title": "一番目", "body": body, "url": "https://example.com/5"},
+        {"title": "JSONではない"},
+    ]
+    jsonl = write_file("records.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in records))
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("import_articles", str(jsonl), stdout=out, stderr=err)
+    assert str(failed.value) == "4 failures in 1 file"
+    article = Article.objects.get()
+    lines = err.getvalue().splitlines()
+    [invalid] = [line for line in lines if line.startswith(f"{jsonl}: line 3: ")]  # the URL field's own message
+    assert set(lines) - {invalid} == {
+        f"{jsonl}: line 2: could not be analysed (RuntimeError: broken)",
+        f"{jsonl}: line 4: the database refused it (refused)",
+        f"{jsonl}: line 5: skipped, the same text as article {article.pk} (https://example.com/1)",
+        f"{jsonl}: line 6: missing 'body'",
+    }
+    assert len(lines) == 5
+    assert out.getvalue().startswith("1 imported, 0 updated, 1 unchanged (1 duplicate), 4 failed")
 
 
 def test_publication_dates_out_of_range_are_refused_alone(write_file):

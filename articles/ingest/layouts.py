@@ -77,12 +77,12 @@ def _json_lines(text: str) -> Iterator[Document | IngestError]:
             yield IngestError(f"line {number}: expected a JSON object")
             continue
         try:
-            yield _json_document(record)
+            yield _json_document(record, line=number)
         except IngestError as exc:
             yield IngestError(f"line {number}: {exc}")
 
 
-def _json_document(record: dict) -> Document:
+def _json_document(record: dict, *, line: int) -> Document:
     def text_field(name: str) -> str:
         value = record.get(name)
         if value is None:
@@ -112,6 +112,7 @@ def _json_document(record: dict) -> Document:
         language=language[:16],
         source_url=url,
         published_at=published,
+        line=line,
     )
 
 

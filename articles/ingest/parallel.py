@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .pipeline import DEFAULT_MAX_BYTES, parse_document, read_file
-from .types import IngestError, ParsedArticle
+from .types import Document, IngestError, ParsedArticle
 
 CHUNK = 8  # files per task
 MIN_FILES_FOR_WORKERS = 32  # below this, starting processes costs more than it saves
@@ -39,15 +39,22 @@ def _init(known_kinds: Mapping[str, str]) -> None:
 
 def parse_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[ParsedArticle | IngestError]:
     """Every article of one file, parsed, or the reason each part failed. Never raises."""
+    return parse_items(read_file(path, max_bytes=max_bytes), known_kinds=_known_kinds)
+
+
+def parse_items(
+    items: Iterable[Document | IngestError], *, known_kinds: Mapping[str, str]
+) -> list[ParsedArticle | IngestError]:
+    """Each document parsed, or the reason it failed; errors pass through. Never raises."""
     results: list[ParsedArticle | IngestError] = []
-    for item in read_file(path, max_bytes=max_bytes):
+    for item in items:
         if isinstance(item, IngestError):
             results.append(item)
             continue
         try:
-            results.append(parse_document(item, known_keys=_known_kinds, known_kind=_known_kinds.get))
+            results.append(parse_document(item, known_keys=known_kinds, known_kind=known_kinds.get))
         except Exception as exc:  # one unreadable article must not stop the others
-            results.append(IngestError(f"could not be analysed ({type(exc).__name__}: {exc})"))
+            results.append(IngestError(item.locate(f"could not be analysed ({type(exc).__name__}: {exc})")))
     return results
 
 

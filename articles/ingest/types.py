@@ -29,6 +29,11 @@ class Document:
     subheadings: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     attributed_to: list[str] = field(default_factory=list)  # outlet names, e.g. "WSJ"
+    line: int | None = None  # where the record is in a JSON Lines file; None for a whole file
+
+    def locate(self, reason: str) -> str:
+        """`reason`, led by the record's line when the document comes from a JSON Lines file."""
+        return f"line {self.line}: {reason}" if self.line else reason
 
 
 @dataclass(slots=True)

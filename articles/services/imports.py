@@ -42,10 +42,10 @@ from django.utils.text import slugify
 from simple_history.utils import get_history_manager_for_model
 
 from articles import search
-from articles.ingest import IngestError, ParsedArticle, ParsedClaim, name_key, parse_document, read_bytes
+from articles.ingest import IngestError, ParsedArticle, ParsedClaim, name_key, read_bytes
 from articles.ingest.analysis import fold
 from articles.ingest.layouts import parse_published_at
-from articles.ingest.parallel import parse_files
+from articles.ingest.parallel import parse_files, parse_items
 from articles.models import Article, Claim, Entity, EntityName, Mention, Source, SourceName
 
 from .names import entity_names_add, keys_of, root, source_names_sync
@@ -59,8 +59,8 @@ logger = logging.getLogger(__name__)
 @dataclass
 class ImportReport:
     counts: Counter = field(default_factory=Counter)
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, which article), counted unchanged
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason); a file may have several
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, which article it repeats); unchanged
     entities: int = 0
     claims: int = 0
     started: float = field(default_factory=time.perf_counter)
@@ -72,11 +72,17 @@ class ImportReport:
     def add(self, name: str, outcome: ImportOutcome) -> None:
         self.counts[outcome.status] += 1
         if outcome.duplicate:
-            article = outcome.article
-            self.duplicates.append((name, f"the same text as article {article.pk} ({article.source_url})"))
+            article, document = outcome.article, outcome.parsed.document
+            self.duplicates.append(
+                (name, document.locate(f"skipped, the same text as article {article.pk} ({article.source_url})"))
+            )
         if outcome.status != UNCHANGED:
             self.entities += len(outcome.parsed.entities)
             self.claims += len(outcome.parsed.claims)
+
+    @property
+    def failed_files(self) -> int:
+        return len({name for name, _ in self.failures})
 
     def summary(self) -> str:
         seconds = time.perf_counter() - self.started
@@ -100,9 +106,6 @@ class KnownNames:
             .annotate(entities=Count("entity", distinct=True)).filter(entities__gt=1).values("key")
         )
         self.kinds: dict[str, str] = dict(curated.exclude(key__in=shared).values_list("key", "entity__kind"))
-
-    def kind(self, key: str) -> str | None:
-        return self.kinds.get(key)
 
 
 class SourceCache:
@@ -210,11 +213,8 @@ def import_upload(name: str, data: bytes, *, status: str = Article.Status.PUBLIS
     if len(data) > limit:
         report.add_failure(name, f"the file is {len(data):,} bytes, over the {limit:,}-byte limit")
         return report
-    known = KnownNames()
     writer = _BatchWriter(report, status=status, force=False)
-    for item in read_bytes(data, name=name):
-        if not isinstance(item, IngestError):
-            item = parse_document(item, known_keys=known.kinds, known_kind=known.kind)
+    for item in parse_items(read_bytes(data, name=name), known_kinds=KnownNames().kinds):
         writer.add(name, item)
     writer.flush()
     return report
@@ -254,18 +254,19 @@ class _BatchWriter:
             self.report.add(name, outcome)
 
     def _one(self, name: str, parsed: ParsedArticle) -> None:
+        locate = parsed.document.locate
         try:
             [outcome] = articles_import([parsed], status=self.status, force=self.force, sources=self.sources)
         except IngestError as exc:
-            self.report.add_failure(name, str(exc))
+            self.report.add_failure(name, locate(str(exc)))
         except ValidationError as exc:
-            self.report.add_failure(name, "; ".join(exc.messages))
+            self.report.add_failure(name, locate("; ".join(exc.messages)))
         except DatabaseError as exc:
-            self.report.add_failure(name, f"the database refused it ({exc})")
+            self.report.add_failure(name, locate(f"the database refused it ({exc})"))
             self.sources = SourceCache()
         except Exception as exc:  # one article's unforeseen failure must not stop the run
             logger.debug("storing %s failed", name, exc_info=True)
-            self.report.add_failure(name, f"could not be stored ({type(exc).__name__}: {exc})")
+            self.report.add_failure(name, locate(f"could not be stored ({type(exc).__name__}: {exc})"))
             self.sources = SourceCache()
         else:
             self.report.add(name, outcome)

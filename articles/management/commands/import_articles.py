@@ -1,12 +1,14 @@
 """manage.py import_articles PATH... : import article files and folders (recursively).
 
-One line per failed file on stderr, a summary at the end; exit status 1 if any failed.
+One line on stderr per failure (a file, or a record of a JSON Lines file) and per file skipped
+as a duplicate, a summary at the end; exit status 1 if anything failed.
 """
 
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 from tqdm import tqdm
 
 from articles.models import Article
@@ -33,10 +35,10 @@ class Command(BaseCommand):
         show_progress = not no_progress and sys.stderr.isatty() and files >= PROGRESS_THRESHOLD
         with tqdm(total=files, unit="file", disable=not show_progress, file=sys.stderr) as bar:
             report = import_paths(paths, status=status, force=force, workers=workers, on_file=lambda _: bar.update())
-        for name, reason in report.failures:
+        for name, reason in [*report.failures, *report.duplicates]:
             self.stderr.write(f"{name}: {reason}")
-        for name, article in report.duplicates:
-            self.stderr.write(f"{name}: skipped, {article}")
         self.stdout.write(report.summary())
         if report.failures:
-            raise CommandError(f"{len(report.failures)} file(s) failed", returncode=1)
+            failures, files = len(report.failures), report.failed_files
+            raise CommandError(f"{failures} failure{pluralize(failures)} in {files} file{pluralize(files)}",
+                               returncode=1)
