@@ -83,6 +83,15 @@ def test_export_restore_export_is_byte_identical(curated_archive, tmp_path):
     assert Claim.objects.filter(status="disputed", note="要確認").count() == 3
 
 
+def test_restore_counts_what_it_restored_in_words(curated_archive, tmp_path):
+    path = tmp_path / "archive.jsonl"
+    path.write_text(export(), encoding="utf-8")
+    wipe()
+    out = StringIO()
+    call_command("import_archive", str(path), stdout=out)
+    assert re.fullmatch(r"\d+ sources, \d+ entities, 1 article, \d+ claims restored\n", out.getvalue())
+
+
 def test_restore_refuses_a_database_that_is_not_empty(curated_archive, tmp_path):
     path = tmp_path / "archive.jsonl"
     path.write_text(export(), encoding="utf-8")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.management.output import stops_quietly_when_the_reader_leaves
 from articles.services.archive import archive_export
 
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         if output is None:
-            archive_export(self.stdout)
+            with stops_quietly_when_the_reader_leaves():
+                archive_export(self.stdout)
             return
         partial = output.with_name(output.name + ".partial")
         try:

@@ -3,11 +3,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from articles.services.archive import ArchiveError, archive_restore
-
-PLURALS = {"source": "sources", "entity": "entities", "article": "articles", "claim": "claims"}
-
 
 class Command(BaseCommand):
     help = "Restore a JSON Lines export into an empty database (all or nothing)."
@@ -25,4 +23,10 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: not UTF-8 text; nothing was restored") from None
         except ArchiveError as exc:
             raise CommandError(f"{file}: {exc}; nothing was restored") from None
-        self.stdout.write(", ".join(f"{n} {PLURALS[kind]}" for kind, n in counts.items()) + " restored")
+        self.stdout.write(", ".join(_counted(n, kind) for kind, n in counts.items()) + " restored")
+
+
+def _counted(n: int, kind: str) -> str:
+    """1 article, 2 articles; 1 entity, 2 entities."""
+    stem, endings = (kind[:-1], "y,ies") if kind.endswith("y") else (kind, "s")
+    return f"{n} {stem}{pluralize(n, endings)}"
