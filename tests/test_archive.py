@@ -108,6 +108,8 @@ def test_restore_refuses_a_database_that_is_not_empty(curated_archive, tmp_path)
         (lambda lines: [line.replace('"kind":"person"', '"kind":"wizard"') for line in lines], "kind"),
         (lambda lines: [re.sub(r'"article":\d+,', '"article":999999,', line) for line in lines], "article 999999"),
         (lambda lines: ["[1, 2]", *lines], "expected an object"),
+        (lambda lines: [line.replace('"published_at":null', '"published_at":"0001-01-01T00:00:00+09:00"')
+                        for line in lines], "out of range"),
     ],
 )
 def test_bad_or_truncated_files_write_nothing(curated_archive, damage, message):
