@@ -73,7 +73,7 @@ def test_export_restore_export_is_byte_identical(curated_archive, tmp_path):
     wipe()
     out = StringIO()
     call_command("import_archive", str(path), stdout=out)
-    assert out.getvalue() == "3 sources, 21 entities, 1 articles, 23 claims restored\n"
+    assert out.getvalue() == "3 sources, 21 entities, 1 article, 23 claims restored\n"
     assert export() == first
     # the restored archive is searchable and keeps curating as before
     from articles.search import search
