@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from articles.ingest import name_key
 from articles.models import Article, Claim, Entity, Source
 from articles.search import search
 from articles.services import curation
-from articles.ingest import name_key
 from articles.services.imports import KnownNames, import_paths
 from articles.services.names import entity_names_sync
 

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError
 
 from articles.models import Article, Claim, Entity, Mention, Source
 from articles.services import curation
@@ -250,15 +251,20 @@ def test_an_article_is_written_in_one_transaction(write_file, monkeypatch):
     assert not Article.objects.exists() and not Mention.objects.exists() and not Entity.objects.exists()
 
 
-def test_an_unexpected_error_fails_its_article_alone(write_file, monkeypatch):
-    """Whatever goes wrong with one article, the run goes on and says which file failed."""
+@pytest.mark.parametrize(("error", "message"), [
+    (OverflowError("date value out of range"), "could not be stored (OverflowError: date value out of range)"),
+    (IntegrityError("refused"), "the database refused it (refused)"),
+])
+def test_an_article_that_cannot_be_stored_fails_alone(write_file, monkeypatch, error, message):
+    """A batch is all or nothing; whatever goes wrong with one article, it is found and named,
+    and the others still go through."""
     from articles.services import imports
 
     original = imports._sync_claims
 
     def break_the_second(work, *args):
         if any(article.title == "二番目" for _, article, _ in work):
-            raise OverflowError("date value out of range")
+            raise error
         return original(work, *args)
 
     monkeypatch.setattr(imports, "_sync_claims", break_the_second)
@@ -266,10 +272,11 @@ def test_an_unexpected_error_fails_its_article_alone(write_file, monkeypatch):
              for i, title in enumerate(["一番目", "二番目", "三番目"])]
     code, out, err = run(*files)
     assert code == 1
-    assert err.splitlines()[0] == f"{files[1]}: could not be stored (OverflowError: date value out of range)"
+    assert err.splitlines()[0] == f"{files[1]}: {message}"
     assert "Traceback" not in err
     assert out.startswith("2 imported, 0 updated, 0 unchanged, 1 failed")
     assert sorted(Article.objects.values_list("title", flat=True)) == ["一番目", "三番目"]
+    assert not Mention.objects.filter(article__title="二番目").exists()
 
 
 def test_every_record_that_fails_names_its_line(write_file, monkeypatch):
@@ -344,28 +351,6 @@ def test_publication_dates_out_of_range_are_refused_alone(write_file):
     assert out.startswith("3 imported, 0 updated, 0 unchanged, 3 failed")
     assert sorted(Article.objects.values_list("title", flat=True)) == ["三千年前夜", "千年紀", "東京都の新しい条例"]
     assert {a.published_at.year for a in Article.objects.exclude(published_at=None)} == {999, 3000}  # in UTC
-
-
-def test_an_article_the_database_refuses_fails_alone(write_file, monkeypatch):
-    """A batch is all or nothing; the failing article is found, the others still go through."""
-    from django.db import IntegrityError
-
-    from articles.services import imports
-
-    original = imports._sync_claims
-
-    def refuse_the_second(work, *args):
-        if any(article.title == "二番目" for _, article, _ in work):
-            raise IntegrityError("refused")
-        return original(work, *args)
-
-    monkeypatch.setattr(imports, "_sync_claims", refuse_the_second)
-    files = [write_file(f"{i}.txt", f"{title}\n\n{title}の本文です。10人が集まった。\n")
-             for i, title in enumerate(["一番目", "二番目", "三番目"])]
-    report = import_paths(files, workers=1)
-    assert report.failures == [(str(files[1]), "the database refused it (refused)")]
-    assert sorted(Article.objects.values_list("title", flat=True)) == ["一番目", "三番目"]
-    assert not Mention.objects.filter(article__title="二番目").exists()
 
 
 def test_reimport_is_idempotent(write_file):

@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from .analysis import analyse, fold
 
-
 MAX_KEY_CHARS = 300  # NameKey.key's length: normalising can lengthen a name (㍿ -> 株式会社)
 
 

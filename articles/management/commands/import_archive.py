@@ -7,6 +7,7 @@ from django.template.defaultfilters import pluralize
 
 from articles.services.archive import ArchiveError, archive_restore
 
+
 class Command(BaseCommand):
     help = "Restore a JSON Lines export into an empty database (all or nothing)."
 
