@@ -3,7 +3,9 @@
     python bench/index.py [--files N] [--rounds R (default 5)]
 
 Imports the first N livedoor files into a scratch SQLite database, then, in the same run:
-bare SudachiPy tokenisation of every title and body (one process), and the full re-index
+bare SudachiPy tokenisation of every title and body (one process), the same with each
+morpheme's surface and word id asked for (the least any analysis through SudachiPy's Python API
+costs), the index's own analysis of those texts without the database, and the full re-index
 (analysis of title, headings and body, entity names, writing the index) with one process and
 with one per core. Each of these re-indexes first makes every document stale, so that all of
 them are written again (the worst case); a last run re-indexes an index that is current,
@@ -38,6 +40,7 @@ def main() -> int:
 
     from sudachipy import Dictionary, SplitMode
 
+    from articles.ingest.analysis import search_terms
     from articles.models import Article, SearchDocument
     from articles.search import rebuild_index
     from articles.services.imports import import_paths
@@ -50,6 +53,24 @@ def main() -> int:
         started = time.perf_counter()
         for text in texts:
             tokenizer.tokenize(text)
+        return len(texts) / (time.perf_counter() - started)
+
+    def morpheme_walk() -> float:
+        """Tokenisation, then each morpheme's surface and word id: the least that any analysis
+        through SudachiPy's Python API costs."""
+        started = time.perf_counter()
+        morphemes = None
+        for text in texts:
+            morphemes = tokenizer.tokenize(text, out=morphemes)  # the buffer reused, as the analysis does
+            for morpheme in morphemes:
+                morpheme.surface(), morpheme.word_id()
+        return len(texts) / (time.perf_counter() - started)
+
+    def term_building() -> float:
+        """The index's analysis of the same texts (search_terms), without the database."""
+        started = time.perf_counter()
+        for text in texts:
+            search_terms(text)
         return len(texts) / (time.perf_counter() - started)
 
     from django.db import connection
@@ -77,7 +98,8 @@ def main() -> int:
     best: dict = {}
     cheapest: dict = {}  # the least CPU per article (indexer, server) over the rounds
     for _ in range(args.rounds):  # rounds, best of each: a shared machine's speed drifts
-        best["bare"] = max(best.get("bare", 0.0), bare_tokenisation())
+        for step, measure in (("bare", bare_tokenisation), ("walk", morpheme_walk), ("terms", term_building)):
+            best[step] = max(best.get(step, 0.0), measure())
         for workers, case in cases:
             if case == "every document changed":
                 SearchDocument.objects.update(names="")  # stale: the re-index writes every row again
@@ -92,6 +114,9 @@ def main() -> int:
     bare = best["bare"]
     print(f"database: {url.split(':', 1)[0]}   articles: {len(texts):,}   best of {args.rounds} rounds")
     print(f"bare tokenisation: {bare:5.0f} articles/s (one process)")
+    tokenise, walk, terms = (1e3 / best[step] for step in ("bare", "walk", "terms"))  # ms per article
+    print(f"    walking the morphemes too: {best['walk']:5.0f}/s; the index's terms: {best['terms']:5.0f}/s"
+          f" (per article: {tokenise:.2f} ms, +{walk - tokenise:.2f}, +{terms - walk:.2f})")
     for workers, case in cases:
         rate, rewritten = best[workers, case]
         indexer, server = cheapest[workers, case]
