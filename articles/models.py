@@ -196,7 +196,8 @@ class Article(TimeStamped):
         ]
         indexes = [
             # newest_first() within a status; on PostgreSQL published_at is DESC NULLS LAST (migration
-            # 0007: SQLite cannot declare it, and puts NULL last in a descending index anyway)
+            # 0008: SQLite cannot declare it, and puts NULL last in a descending index anyway). A
+            # migration that rebuilds this index must keep NULLS LAST, or lists sort every article
             models.Index(fields=["status", "-published_at", "-id"], name="article_listing"),
             # the partial unique index above cannot serve `source_url = %s` lookups on SQLite
             models.Index(fields=["source_url"], name="article_source_url"),

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.ingest import name_key
-from articles.models import Article, Claim, Entity, Source
+from articles.models import Article, Claim, Entity, EntityMerge, EntityName, Source
 from articles.search import search
 from articles.services import curation
 from articles.services.imports import KnownNames, import_paths
@@ -99,6 +99,10 @@ def test_a_merge_leaves_out_aliases_another_entity_answers_to(editor):
     curation.entity_merge(survivor=maeda, others=[member], user=editor)
     maeda.refresh_from_db()
     assert maeda.aliases == ["AKB前田敦子", "あっちゃん"]
+    # nor does the merged entity answer to it any more: imports follow it to the survivor
+    assert list(EntityName.objects.filter(key=name_key("AKB")).values_list("entity", flat=True)) == [group.pk]
+    curation.entity_merge_undo(merge=EntityMerge.objects.get(), user=editor)
+    assert EntityName.objects.filter(key=name_key("AKB"), entity=member).exists()
 
 
 def test_a_name_two_entities_answer_to_teaches_the_importer_nothing(editor):
@@ -132,6 +136,14 @@ def test_a_second_merge_marks_the_records_it_repoints_as_updated(seed_article, e
     curation.entity_merge(survivor=third, others=[second], user=editor)
     first.refresh_from_db()
     assert first.merged_into == third and first.updated_at >= before
+
+
+def test_a_claim_is_curated_when_an_editor_overrides_what_was_extracted(seed_article, editor):
+    claim = Claim.objects.filter(kind="statement").first()
+    curation.claim_update(claim=claim, user=editor, kind="statement")
+    assert not Claim.objects.get(pk=claim.pk).curated  # nothing changed
+    curation.claim_update(claim=claim, user=editor, kind="quote")
+    assert Claim.objects.get(pk=claim.pk).curated
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

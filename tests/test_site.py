@@ -328,7 +328,7 @@ def test_undated_articles_come_last_in_every_newest_first_list(client, archive, 
 
 
 def test_postgresql_lists_walk_the_listing_index_newest_first(archive):
-    """Migration 0007: the index puts undated articles last, as the lists do, so that a list
+    """Migration 0008: the index puts undated articles last, as the lists do, so that a list
     is read from it in order instead of sorting every article."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's descending index puts NULL last already")

@@ -46,11 +46,12 @@ def find_known_spans(tokens: Sequence[Token], text: str, known_keys: Container[s
 def prefer_known(spans: Sequence[EntitySpan], known: Sequence[EntitySpan]) -> list[EntitySpan]:
     """The rules' spans and the known names: where they overlap, the editor's name wins,
     except over a rule span that holds it and more (香川照之 is not the known 香川)."""
-    known = [k for k in known if not any(_holds_more(s, k) for s in spans)]
-    if not known:
-        return list(spans)
-    kept = [s for s in spans if not any(k.start < s.end and s.start < k.end for k in known)]
-    return sorted([*kept, *known], key=lambda s: s.start)
+    held = [k for k in known if any(_holds_more(s, k) for s in spans)]
+    winners = [k for k in known if k not in held]
+    kept = [s for s in spans if not any(k.start < s.end and s.start < k.end for k in winners)]
+    # a known name whose holder lost to another known name is found after all
+    winners += [k for k in held if not any(_holds_more(s, k) for s in kept)]
+    return sorted([*kept, *winners], key=lambda s: s.start)
 
 
 def _holds_more(outer: EntitySpan, inner: EntitySpan) -> bool:

@@ -27,7 +27,7 @@ from articles import search
 from articles.ingest import name_key
 from articles.models import Article, Claim, Entity, EntityMerge, Mention, Source, SourceMerge
 
-from .names import entity_names_sync, keys_held_by_others, source_names_sync
+from .names import entity_names_sync, keys_forget, keys_held_by_others, source_names_sync
 
 
 def _baseline(objects: Sequence) -> None:
@@ -159,6 +159,7 @@ def _fold_into(survivor, other, user) -> tuple[list[str], list[int]]:
         if n.casefold() not in known and (n == other.name or name_key(n) not in taken)
     ]
     survivor.aliases = [*survivor.aliases, *added]
+    keys_forget(other, taken - {name_key(other.name)})
     model = type(other)
     repointed = list(model.objects.filter(merged_into=other).values_list("id", flat=True))
     model.objects.filter(id__in=repointed).update(merged_into=survivor, updated_at=timezone.now())
@@ -371,17 +372,19 @@ def claim_update(
         claim.edited = True
     if note is not None:
         claim.note = note
+    extracted = (claim.kind, claim.speaker_id, claim.attributed_to_id)
     if kind is not None:
         claim.kind = kind
     if speaker is not False:
         claim.speaker = speaker
     if attributed_to is not False:
         claim.attributed_to = attributed_to
+    if (claim.kind, claim.speaker_id, claim.attributed_to_id) != extracted:
+        claim.curated = True  # what the extraction said no longer stands
     if status is not None and status != claim.status:
         claim.status = status
         claim.reviewed_by = user
         claim.reviewed_at = timezone.now()
-    claim.curated = True
     claim.full_clean(exclude=["fingerprint"])
     _save(claim, user)
     return claim

@@ -14,8 +14,9 @@ half-imported.
 Idempotent: the same article (same source URL, or same normalised content) is updated in
 place; a file with the content of an article that came from another URL is a duplicate of it
 and changes nothing (the livedoor corpus holds a story twice). Editors' work survives: a
-reviewed, noted or edited claim keeps its status and text; an entity or source an editor
-renamed, retyped or merged stays so, and names that were merged away resolve to the survivor.
+claim an editor reviewed, noted, edited or gave another kind, speaker or cited outlet stays as
+the editor left it; an entity or source an editor renamed, retyped or merged stays so, and
+names that were merged away resolve to the survivor.
 """
 
 from __future__ import annotations
@@ -594,7 +595,7 @@ def _sync_claims(
                     parsed_claim.kind, Claim.Status.UNREVIEWED, speaker.pk if speaker else None,
                     outlet.pk if outlet else None, as_json(quantities, None), as_json(dates, None), "", False, False,
                 ))
-            elif claim.is_curated:  # editors' review and text stand; only the position follows the body
+            elif claim.is_curated:  # the editor's version stands; only the position follows the body
                 if (claim.start, claim.end) != (parsed_claim.start, parsed_claim.end):
                     claim.start, claim.end, claim.updated_at = parsed_claim.start, parsed_claim.end, now
                     moved.append(claim)

@@ -60,6 +60,13 @@ def keys_held_by_others(record, names: Iterable[str], *, besides: Iterable = ())
     )
 
 
+def keys_forget(record, keys: set[str]) -> None:
+    """Stop `record` answering to `keys` (a merged record's aliases another live record holds:
+    imports follow a merged record to its survivor by them). A merge undo syncs them back."""
+    table, field = _NAME_TABLES[type(record)]
+    table.objects.filter(key__in=keys, **{field: record}).delete()
+
+
 def root(obj):
     """The survivor a merged entity or source points to (merges keep the chain one hop long)."""
     return obj.merged_into if obj.merged_into_id else obj

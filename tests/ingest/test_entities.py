@@ -115,3 +115,17 @@ def test_title_fused_into_a_name_is_cut_off_whatever_the_term_offsets(relative: 
     found = {e.name: e.kind for e in entities}
     assert found.get("トランプ") == "person"
     assert all(text[m.start : m.end] == m.surface for m in mentions)
+
+
+def test_known_names_give_way_only_to_rule_spans_that_hold_them_and_stay():
+    from articles.ingest.entities import EntitySpan
+    from articles.ingest.gazetteer import prefer_known
+
+    text = "香川照之と香川"
+    rule = EntitySpan(0, 4, text[0:4])  # 香川照之, found by the rules
+    known = EntitySpan(0, 2, text[0:2])  # 香川, an editor's name
+    assert prefer_known([rule], [known]) == [rule]
+    assert prefer_known([EntitySpan(0, 2, "香川")], [EntitySpan(0, 4, "香川照之")])[0].end == 4
+    # the holder itself loses to another known name that it overlaps: the name it held is found
+    other = EntitySpan(3, 6, text[3:6])
+    assert [(s.start, s.end) for s in prefer_known([rule], [known, other])] == [(0, 2), (3, 6)]
