@@ -160,3 +160,15 @@ def test_the_migration_marks_claims_editors_already_changed(seed_article, editor
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert list(Claim.objects.filter(curated=True)) == [changed]
     assert Claim.objects.count() > 1
+
+
+def test_taking_a_rejection_back_marks_what_the_claim_names_as_updated(seed_article, editor):
+    claim = Claim.objects.exclude(speaker=None).first()
+    curation.claim_review(claims=[claim], status="rejected", user=editor)
+    for restore in (
+        lambda: curation.claim_review(claims=[claim], status="verified", user=editor),
+        lambda: curation.claim_update(claim=Claim.objects.get(pk=claim.pk), user=editor, status="rejected"),
+    ):
+        before = timezone.now()
+        restore()
+        assert Entity.objects.get(pk=claim.speaker_id).updated_at >= before

@@ -340,6 +340,7 @@ def claim_review(*, claims: Sequence[Claim], status: str, user=None, note: str |
         return 0
     _baseline(claims)
     now = timezone.now()
+    flipped = [c.pk for c in claims if _rejection_flips(c.status, status)]
     for claim in claims:
         claim.status = status
         claim.reviewed_by = user
@@ -350,7 +351,25 @@ def claim_review(*, claims: Sequence[Claim], status: str, user=None, note: str |
     fields = ["status", "reviewed_by", "reviewed_at", "updated_at"] + (["note"] if note is not None else [])
     Claim.objects.bulk_update(claims, fields)
     get_history_manager_for_model(Claim).bulk_history_create(claims, update=True, default_user=user)
+    _touch_named_by(flipped, now)
     return len(claims)
+
+
+def _rejection_flips(old: str, new: str) -> bool:
+    return (old == Claim.Status.REJECTED) != (new == Claim.Status.REJECTED)
+
+
+def _touch_named_by(claim_ids: list[int], now) -> None:
+    """Rejecting a claim, or taking the rejection back, hides or shows what it names: mark
+    those entities and sources updated too, for incremental sync."""
+    if not claim_ids:
+        return
+    claims = Claim.objects.filter(pk__in=claim_ids)
+    Entity.objects.filter(
+        Q(pk__in=claims.values("speaker_id"))
+        | Q(pk__in=Claim.entities.through.objects.filter(claim_id__in=claim_ids).values("entity_id"))
+    ).update(updated_at=now)
+    Source.objects.filter(pk__in=claims.values("attributed_to_id")).update(updated_at=now)
 
 
 @transaction.atomic
@@ -381,12 +400,15 @@ def claim_update(
         claim.attributed_to = attributed_to
     if (claim.kind, claim.speaker_id, claim.attributed_to_id) != extracted:
         claim.curated = True  # what the extraction said no longer stands
+    flipped = status is not None and _rejection_flips(claim.status, status)
     if status is not None and status != claim.status:
         claim.status = status
         claim.reviewed_by = user
         claim.reviewed_at = timezone.now()
     claim.full_clean(exclude=["fingerprint"])
     _save(claim, user)
+    if flipped:
+        _touch_named_by([claim.pk], timezone.now())
     return claim
 
 
