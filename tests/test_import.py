@@ -498,3 +498,14 @@ def test_livedoor_articles_import_in_parallel_with_entities_and_claims(livedoor_
         assert article.published_at is not None and article.source.domain == "news.livedoor.com"
         assert all(article.body[m.start : m.end] == m.surface for m in article.mentions.all())
         assert all(article.body[c.start : c.end] == c.text for c in article.claims.all())
+
+
+def test_an_import_leaves_sqlite_planner_statistics(write_file):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
+    run(write_file("a.txt", ARTICLE))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles_mention'")
+        assert cursor.fetchone()[0] > 0

@@ -28,7 +28,7 @@ from articles.ingest.pipeline import content_hash
 from articles.models import Article, Claim, Entity, Mention, Source
 
 from .names import entity_names_sync, source_names_sync
-from .rows import insert_objects
+from .rows import insert_objects, update_statistics
 
 BATCH = 1000
 
@@ -291,6 +291,7 @@ def archive_restore(lines: Iterable[str]) -> dict[str, int]:
             f"the database refused a record between line {unwritten} and line {reader.line}: "
             + " ".join(str(exc).split())
         ) from None
+    update_statistics()
     return {kind: len(ids) for kind, ids in reader.seen.items()}
 
 

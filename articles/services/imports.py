@@ -50,7 +50,7 @@ from articles.ingest.parallel import parse_files, parse_items
 from articles.models import Article, Claim, Entity, EntityName, Mention, Source, SourceName
 
 from .names import entity_names_add, keys_of, root, source_names_sync
-from .rows import insert_rows
+from .rows import insert_rows, update_statistics
 
 IMPORTED, UPDATED, UNCHANGED, FAILED = "imported", "updated", "unchanged", "failed"
 BATCH_SIZE = 32  # articles per transaction
@@ -204,6 +204,7 @@ def import_paths(
         if on_file:
             on_file(path)
     writer.flush()
+    update_statistics()
     return report
 
 
@@ -218,6 +219,7 @@ def import_upload(name: str, data: bytes, *, status: str = Article.Status.PUBLIS
     for item in parse_items(read_bytes(data, name=name), known_kinds=KnownNames().kinds):
         writer.add(name, item)
     writer.flush()
+    update_statistics()
     return report
 
 
