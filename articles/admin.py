@@ -9,9 +9,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -43,6 +44,11 @@ class AliasesField(forms.CharField):
     def to_python(self, value):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
+    def validate(self, value):
+        super().validate(value)
+        for alias in value:  # the field's own validators see the list, not each name
+            ProhibitNullCharactersValidator()(alias)
+
 
 class CuratedAdmin(SimpleHistoryAdmin):
     """Saving goes through a service (recorded in history, marked curated)."""
@@ -50,10 +56,19 @@ class CuratedAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
-        if not change:
+        if not change:  # then through the service too: keyed by its names, curated, like an edit
             super().save_model(request, obj, form, change)
-            return
         # the form has already copied its data onto `obj`; the service compares against the stored record
         stored = type(obj).objects.get(pk=obj.pk)
         try:
@@ -334,6 +349,9 @@ class ClaimAdmin(CuratedAdmin):
     list_per_page = 50
 
     @admin.display(description=_("claim"))
+    def has_add_permission(self, request):
+        return False  # claims come from the extraction of their article
+
     def excerpt(self, obj):
         return Truncator(obj.text).chars(80)
 

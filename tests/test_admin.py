@@ -166,6 +166,34 @@ def test_names_and_aliases_without_a_visible_character_are_form_errors(client_ed
     assert client_editor.post(url, {**form, "aliases": "別名"}).status_code == 302
 
 
+def test_records_an_editor_adds_are_found_by_later_imports(client_editor, db, write_file):
+    add = client_editor.post(reverse("admin:articles_source_add"),
+                             {"name": "Example News", "kind": "website", "url": "https://www.example.com/", "aliases": ""})
+    assert add.status_code == 302
+    source = Source.objects.get(name="Example News")
+    assert source.domain == "example.com" and source.curated
+    add = client_editor.post(reverse("admin:articles_entity_add"),
+                             {"name": "新田新太郎", "kind": "person", "aliases": "新田氏"})
+    assert add.status_code == 302
+    entity = Entity.objects.get(name="新田新太郎")
+    report = import_paths([write_file("a.txt", "新田新太郎さんが来日\n\n新田新太郎さんは5日に来日した。\n\n"
+                                               "出典: https://example.com/news/1\n")])
+    assert not report.failures
+    article = Article.objects.get()
+    assert article.source == source and article.mentions.filter(entity=entity).exists()
+
+
+def test_editors_add_no_claims_and_bad_ids_find_nothing(client_editor, seeded):
+    assert client_editor.get(reverse("admin:articles_claim_add")).status_code == 403
+    entity = Entity.objects.order_by("id").first()
+    for url in ("/admin/articles/entity/abc/history/", f"/admin/articles/entity/{entity.pk}/history/abc/",
+                "/admin/articles/claim/1.5/history/"):
+        assert client_editor.get(url).status_code == 404, url
+    form = {"name": entity.name, "kind": entity.kind, "aliases": "ab\x00cd"}
+    page = client_editor.post(reverse("admin:articles_entity_change", args=[entity.pk]), form)
+    assert page.status_code == 200 and page.context["adminform"].form.errors["aliases"]
+
+
 def test_publish_and_unpublish_actions(client_editor, seeded):
     article = Article.objects.get()
     client_editor.post(changelist(Article), {"action": "unpublish", ACTION_CHECKBOX_NAME: [article.pk]})

@@ -27,7 +27,7 @@ from articles import search
 from articles.ingest import name_key
 from articles.models import Article, Claim, Entity, EntityMerge, Mention, Source, SourceMerge
 
-from .names import entity_names_sync, keys_forget, keys_held_by_others, source_names_sync
+from .names import domain_of, entity_names_sync, keys_forget, keys_held_by_others, source_names_sync
 
 
 def _baseline(objects: Sequence) -> None:
@@ -262,6 +262,7 @@ def source_update(
         source.kind = kind
     if url is not None:
         source.url = url.strip()
+        source.domain = domain_of(source.url)  # what imports find a website by
     source.curated = True
     source.full_clean()
     _save(source, user)

@@ -49,7 +49,7 @@ from articles.ingest.layouts import parse_published_at
 from articles.ingest.parallel import parse_files, parse_items
 from articles.models import Article, Claim, Entity, EntityName, Mention, Source, SourceName
 
-from .names import entity_names_add, keys_of, root, source_names_sync
+from .names import domain_of, entity_names_add, keys_of, root, source_names_sync
 from .rows import insert_rows, update_statistics
 
 IMPORTED, UPDATED, UNCHANGED, FAILED = "imported", "updated", "unchanged", "failed"
@@ -123,7 +123,7 @@ class SourceCache:
         host = (parts.hostname or "").lower()
         if not host:
             return None
-        domain = host.removeprefix("www.")
+        domain = domain_of(url)
         if domain not in self.by_domain:
             source = Source.objects.select_related("merged_into").filter(domain=domain).order_by("id").first()
             if source is None:

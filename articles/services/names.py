@@ -4,6 +4,7 @@ to the entities and sources they denote (following merges to the survivor)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from articles.ingest import name_key
 from articles.models import Entity, EntityName, Source, SourceName
@@ -65,6 +66,11 @@ def keys_forget(record, keys: set[str]) -> None:
     imports follow a merged record to its survivor by them). A merge undo syncs them back."""
     table, field = _NAME_TABLES[type(record)]
     table.objects.filter(key__in=keys, **{field: record}).delete()
+
+
+def domain_of(url: str) -> str:
+    """The domain a website source is found by: the URL's host, lower case, without www."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 def root(obj):
