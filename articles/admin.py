@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin import helpers
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -50,7 +51,16 @@ class AliasesField(forms.CharField):
             ProhibitNullCharactersValidator()(alias)
 
 
-class CuratedAdmin(SimpleHistoryAdmin):
+class SelectionChecked:
+    """An action's selection is ids: anything else is a bad request, not a 500 from the query."""
+
+    def response_action(self, request, queryset):
+        if not all(pk.isdigit() for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+            raise BadRequest("The selection holds something other than ids.")
+        return super().response_action(request, queryset)
+
+
+class CuratedAdmin(SelectionChecked, SimpleHistoryAdmin):
     """Saving goes through a service (recorded in history, marked curated)."""
 
     def has_delete_permission(self, request, obj=None):
@@ -132,7 +142,7 @@ def undo_action(service):
     @admin.action(description=_("Undo the selected merges"), permissions=["change"])
     def undo(modeladmin, request, queryset):
         done = 0
-        for merge in queryset.filter(undone_at=None).order_by("-created_at", "-id"):
+        for merge in queryset.order_by("-created_at", "-id"):  # the service says which it cannot undo
             try:
                 service(merge=merge, user=request.user)
                 done += 1
@@ -145,7 +155,7 @@ def undo_action(service):
     return undo
 
 
-class MergeRecordAdmin(admin.ModelAdmin):
+class MergeRecordAdmin(SelectionChecked, admin.ModelAdmin):
     list_display = ["merged", "survivor", "user", "created_at", "undone_at"]
     list_select_related = ["merged", "survivor", "user"]
     list_filter = [("undone_at", admin.EmptyFieldListFilter)]
@@ -425,7 +435,9 @@ class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            raise ValidationError(self.error_messages["required"], code="required")
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 

@@ -106,6 +106,16 @@ def test_merge_asks_for_the_survivor_then_moves_everything_and_can_be_undone(cli
     assert andy.merged_into is None and "アンディ・ストーン" not in tulloch.aliases
     assert Claim.objects.get(text__startswith="メタの広報担当").speaker == andy
     assert Mention.objects.filter(entity=andy).exists()
+    again = client_editor.post(reverse("admin:articles_entitymerge_changelist"),
+                               {"action": "undo", ACTION_CHECKBOX_NAME: [merge.pk]}, follow=True)
+    assert "already been undone" in again.content.decode()
+
+
+def test_actions_on_a_tampered_selection_are_bad_requests(client_editor, seeded):
+    for url, action in ((changelist(Entity), "merge"), (changelist(Claim), "mark_verified"),
+                        (reverse("admin:articles_entitymerge_changelist"), "undo")):
+        response = client_editor.post(url, {"action": action, ACTION_CHECKBOX_NAME: ["abc"]})
+        assert response.status_code == 400, url
 
 
 def test_bulk_review_records_who_and_when(client_editor, seeded, editor):
@@ -233,6 +243,11 @@ def test_upload_says_which_file_holds_another_urls_article(client_editor):
     article = Article.objects.get()
     assert article.source_url == "https://example.com/1"
     assert f"Not imported: copy.txt: skipped, the same text as article {article.pk} (https://example.com/1)" in response.content.decode()
+
+
+def test_an_upload_without_files_asks_for_them(client_editor):
+    page = client_editor.post(reverse("admin:articles_article_upload"), {"status": "draft"})
+    assert page.status_code == 200 and page.context["form"].errors["files"]
 
 
 def test_upload_refuses_users_without_add_permission(client, django_user_model):
