@@ -271,7 +271,7 @@ class Claim(TimeStamped):
     # the extracted sentence's identity within its article, kept when an editor edits the text
     fingerprint = models.CharField(max_length=64)
     edited = models.BooleanField(_("text edited by an editor"), default=False)
-    # set when an editor changes anything of the claim (kind, speaker, cited outlet...)
+    # set when an editor gives the claim another kind, speaker or cited outlet than extracted
     curated = models.BooleanField(_("curated by an editor"), default=False)
     history = HistoricalRecords(m2m_fields=[entities])
 

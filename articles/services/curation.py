@@ -352,7 +352,7 @@ def claim_review(*, claims: Sequence[Claim], status: str, user=None, note: str |
     fields = ["status", "reviewed_by", "reviewed_at", "updated_at"] + (["note"] if note is not None else [])
     Claim.objects.bulk_update(claims, fields)
     get_history_manager_for_model(Claim).bulk_history_create(claims, update=True, default_user=user)
-    _touch_named_by(flipped, now)
+    _touch_named_by(Claim.objects.filter(pk__in=flipped), now)
     return len(claims)
 
 
@@ -360,15 +360,12 @@ def _rejection_flips(old: str, new: str) -> bool:
     return (old == Claim.Status.REJECTED) != (new == Claim.Status.REJECTED)
 
 
-def _touch_named_by(claim_ids: list[int], now) -> None:
-    """Rejecting a claim, or taking the rejection back, hides or shows what it names: mark
-    those entities and sources updated too, for incremental sync."""
-    if not claim_ids:
-        return
-    claims = Claim.objects.filter(pk__in=claim_ids)
+def _touch_named_by(claims, now) -> None:
+    """Rejecting claims, taking the rejection back or (un)publishing their articles hides or
+    shows what they name: mark those entities and sources updated too, for incremental sync."""
     Entity.objects.filter(
         Q(pk__in=claims.values("speaker_id"))
-        | Q(pk__in=Claim.entities.through.objects.filter(claim_id__in=claim_ids).values("entity_id"))
+        | Q(pk__in=Claim.entities.through.objects.filter(claim__in=claims).values("entity_id"))
     ).update(updated_at=now)
     Source.objects.filter(pk__in=claims.values("attributed_to_id")).update(updated_at=now)
 
@@ -409,7 +406,7 @@ def claim_update(
     claim.full_clean(exclude=["fingerprint"])
     _save(claim, user)
     if flipped:
-        _touch_named_by([claim.pk], timezone.now())
+        _touch_named_by(Claim.objects.filter(pk=claim.pk), timezone.now())
     return claim
 
 
@@ -441,12 +438,11 @@ def _touch_contents(article_ids: list[int], now) -> None:
     sources only they name: mark those updated too, or incremental sync would miss them."""
     claims = Claim.objects.filter(article_id__in=article_ids)
     claims.update(updated_at=now)
-    Entity.objects.filter(
-        Q(pk__in=Mention.objects.filter(article_id__in=article_ids).values("entity_id"))
-        | Q(pk__in=claims.values("speaker_id"))
-    ).update(updated_at=now)
+    _touch_named_by(claims, now)
+    Entity.objects.filter(pk__in=Mention.objects.filter(article_id__in=article_ids).values("entity_id")).update(
+        updated_at=now
+    )
     Source.objects.filter(
         Q(pk__in=Article.objects.filter(pk__in=article_ids).values("source_id"))
         | Q(pk__in=Article.attributed_to.through.objects.filter(article_id__in=article_ids).values("source_id"))
-        | Q(pk__in=claims.values("attributed_to_id"))
     ).update(updated_at=now)

@@ -119,16 +119,15 @@ class SourceCache:
 
     def for_url(self, url: str) -> Source | None:
         """The website an article comes from, one Source per domain."""
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        if not host:
-            return None
         domain = domain_of(url)
+        if not domain:
+            return None
         if domain not in self.by_domain:
             source = Source.objects.select_related("merged_into").filter(domain=domain).order_by("id").first()
             if source is None:
+                parts = urlsplit(url)
                 source = _create_source(
-                    name=domain, kind=Source.Kind.WEBSITE, url=f"{parts.scheme}://{host}/", domain=domain
+                    name=domain, kind=Source.Kind.WEBSITE, url=f"{parts.scheme}://{parts.hostname}/", domain=domain
                 )
             self.by_domain[domain] = root(source)
         return self.by_domain[domain]
