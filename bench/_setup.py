@@ -105,29 +105,20 @@ def _copy_until(target: int) -> None:
         offset = copy * COPY_STRIDE
         last = batch[-1][0]
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO articles_article (id, created_at, updated_at, slug, title, language, status, source_id,"
-                " source_url, published_at, subheadings, figures, body, content_hash)"
-                " SELECT id + %s, created_at, updated_at, slug || %s, title || %s, language, status, source_id,"
-                " source_url || %s, published_at, subheadings, figures, body, substr(content_hash, 1, 50) || %s"
-                " FROM articles_article WHERE id <= %s AND id < %s",
-                [offset, f"-{copy}", f"（{word}{copy}）", f"?copy={copy}", f"-{copy:013d}", last, COPY_STRIDE],
-            )
-            cursor.execute(
-                "INSERT INTO articles_mention (article_id, entity_id, surface, start, \"end\")"
-                " SELECT article_id + %s, entity_id, surface, start, \"end\" FROM articles_mention"
-                " WHERE article_id <= %s AND article_id < %s",
-                [offset, last, COPY_STRIDE],
-            )
+            # every column copied as it is but those changed here, so that a new field is copied too
+            _copy_rows(cursor, Article, {
+                "id": ("id + %s", [offset]),
+                "slug": ("slug || %s", [f"-{copy}"]),
+                "title": ("title || %s", [f"（{word}{copy}）"]),
+                "source_url": ("source_url || %s", [f"?copy={copy}"]),
+                "content_hash": ("substr(content_hash, 1, 50) || %s", [f"-{copy:013d}"]),
+            }, "id <= %s AND id < %s", [last, COPY_STRIDE])
+            _copy_rows(cursor, Mention, {"id": None, "article_id": ("article_id + %s", [offset])},
+                       "article_id <= %s AND article_id < %s", [last, COPY_STRIDE])
             if copy == 1:  # enough claims for the admin and API benchmarks without a million of them
-                cursor.execute(
-                    "INSERT INTO articles_claim (id, created_at, updated_at, article_id, text, start, \"end\", kind,"
-                    " status, speaker_id, attributed_to_id, quantities, dates, note, fingerprint, edited)"
-                    " SELECT id + %s, created_at, updated_at, article_id + %s, text, start, \"end\", kind, status,"
-                    " speaker_id, attributed_to_id, quantities, dates, note, fingerprint, edited"
-                    " FROM articles_claim WHERE article_id <= %s AND id < %s",
-                    [offset, offset, last, COPY_STRIDE],
-                )
+                _copy_rows(cursor, Claim, {
+                    "id": ("id + %s", [offset]), "article_id": ("article_id + %s", [offset]),
+                }, "article_id <= %s AND id < %s", [last, COPY_STRIDE])
             documents = SearchDocument.objects.filter(article_id__lte=last, article_id__lt=COPY_STRIDE)
             suffix = index_field(f"（{word}{copy}）").terms
             SearchDocument.objects.bulk_create(
@@ -147,3 +138,24 @@ def _copy_until(target: int) -> None:
         if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
         cursor.execute("ANALYZE")
+
+
+def _copy_rows(cursor, model, changed: dict, where: str, params: list) -> None:
+    """INSERT ... SELECT the rows of `model` that `where` selects, every column as it is but those
+    in `changed`: column -> (SQL expression, its parameters), or None to leave it to the database."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    columns, values, value_params = [], [], []
+    for field in model._meta.concrete_fields:
+        change = changed.get(field.column, (quote(field.column), []))
+        if change is None:
+            continue
+        columns.append(quote(field.column))
+        values.append(change[0])
+        value_params += change[1]
+    table = quote(model._meta.db_table)
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {table} WHERE {where}",
+        [*value_params, *params],
+    )

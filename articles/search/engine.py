@@ -220,7 +220,7 @@ def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit
     documents = SearchDocument.objects.only(
         "article_id", "title", "body", "title_offsets", "body_offsets"
     ).in_bulk(ids)
-    wanted = query.highlight_terms
+    wanted = query.highlight_phrases
     hits = []
     for article_id, score in ranked:
         article, document = articles.get(article_id), documents.get(article_id)

@@ -11,13 +11,17 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from .query import ParsedQuery
+from .query import Either, ParsedQuery
+
+
+def _either(phrases: Either) -> str:
+    return "(" + " || ".join(["phraseto_tsquery('simple', %s)"] * len(phrases)) + ")"
 
 
 def tsquery(query: ParsedQuery) -> tuple[str, list]:
-    parts = ["phraseto_tsquery('simple', %s)"] * len(query.required)
-    parts += ["!!phraseto_tsquery('simple', %s)"] * len(query.excluded)
-    params = [" ".join(terms) for terms in query.required + query.excluded]
+    parts = [_either(phrases) for phrases in query.required]
+    parts += ["!!" + _either(phrases) for phrases in query.excluded]
+    params = [" ".join(terms) for phrases in query.required + query.excluded for terms in phrases]
     return "(" + " && ".join(parts) + ")", params
 
 

@@ -3,8 +3,15 @@
 Nothing else is syntax: AND, OR, NEAR, *, ^, parentheses and colons are ordinary text, and
 what reaches a database is always a bound parameter or a quoted term (see the backends).
 
->>> parse_query('東京 "東京都 知事" -大阪').required
-[('東京',), ('東京都', '東京', '都', '知事')]
+Each part of a query is met by any one of a few phrases. SudachiPy may cut the same letters
+into different words in a query and in an article: 東京都 alone is one word, but in 東京都中央区
+only its parts 東京 and 都 stand in the index, next to each other. So a compound word is also
+met by its mode-A parts in order, and a quoted phrase by the mode-A words it is made of.
+
+>>> parse_query('京都 "都知事 選挙" -大阪').required
+[(('京都',),), (('都知事選挙', '都', '知事', '選挙'), ('都', '知事', '選挙'))]
+>>> parse_query('東京都').required
+[(('東京都',), ('東京', '都'))]
 """
 
 from __future__ import annotations
@@ -23,19 +30,22 @@ _UNREADABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
+Phrase = tuple[str, ...]  # terms that must stand next to each other, in this order
+Either = tuple[Phrase, ...]  # phrases any one of which will do
+
+
 @dataclass
 class ParsedQuery:
-    # each entry is a sequence of terms that must occur in order (one term: a plain word)
-    required: list[tuple[str, ...]] = field(default_factory=list)
-    excluded: list[tuple[str, ...]] = field(default_factory=list)
+    required: list[Either] = field(default_factory=list)  # all of these must match
+    excluded: list[Either] = field(default_factory=list)  # none of these may
 
     @property
     def is_empty(self) -> bool:
         return not self.required
 
     @property
-    def highlight_terms(self) -> frozenset[str]:
-        return frozenset(term for phrase in self.required for term in phrase)
+    def highlight_phrases(self) -> frozenset[Phrase]:
+        return frozenset(phrase for either in self.required for phrase in either)
 
 
 def query_text(text: str | None) -> str:
@@ -50,27 +60,35 @@ def parse_query(text: str) -> ParsedQuery:
     for match in _PIECE.finditer(text):
         negative, phrase, word = match.group(1), match.group(2), match.group(3)
         target = query.excluded if negative else query.required
-        if phrase is not None:
-            terms = tuple(_phrase_terms(phrase))[:budget]
-            if terms:
-                target.append(terms)
-                budget -= len(terms)
-        else:
-            for term in _word_terms(word.strip(_QUOTES))[:budget]:
-                target.append((term,))
-                budget -= 1
-        if budget <= 0:
-            break
+        for fullest, *others in [_phrase(phrase)] if phrase is not None else _words(word.strip(_QUOTES)):
+            # past the budget: the fullest phrase cut short, without the others
+            fullest = fullest[:budget]
+            budget -= len(fullest)
+            others = [p for p in others if len(p) <= budget]
+            budget -= sum(map(len, others))
+            if fullest:
+                target.append((fullest, *others))
+            if budget <= 0:
+                return query
     return query
 
 
-def _word_terms(text: str) -> list[str]:
-    """A word typed without quotes: each of its mode-C words must match (in any order)."""
-    return list(dict.fromkeys(token.terms[0][0] for token in analyse(text) if token.terms))
+def _words(text: str) -> list[Either]:
+    """A word typed without quotes: each of its mode-C words must match (in any order), as
+    itself or as its mode-A parts in order."""
+    eithers: dict[str, Either] = {}
+    for token in analyse(text):
+        if token.terms:
+            word, *parts = (term for term, _, _ in token.terms)
+            eithers.setdefault(word, ((word,), tuple(parts)) if parts else ((word,),))
+    return list(eithers.values())
 
 
-def _phrase_terms(text: str) -> list[str]:
-    """A quoted phrase: the full term stream (words and their parts), as the index holds it.
-    Spaces between Japanese characters go first: "東京都 知事" means the text 東京都知事."""
-    text = _CJK_SPACE.sub("", text)
-    return [term for token in analyse(text) for term, _, _ in token.terms]
+def _phrase(text: str) -> Either:
+    """A quoted phrase: the full term stream (words and their parts), as the index holds it,
+    or the mode-A words alone. Spaces between Japanese characters go first: "東京都 知事"
+    means the text 東京都知事."""
+    tokens = analyse(_CJK_SPACE.sub("", text))
+    stream = tuple(term for token in tokens for term, _, _ in token.terms)
+    finest = tuple(term for token in tokens for term, _, _ in token.terms[1:] or token.terms)
+    return (stream, finest) if finest != stream else (stream,)

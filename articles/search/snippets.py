@@ -17,22 +17,25 @@ from django.utils.safestring import SafeString, mark_safe
 WINDOW = 120  # characters of context in a snippet
 
 
-def match_spans(terms: str, offsets: bytes, wanted: Iterable[str], *, per_term: int = 12) -> list[tuple[int, int]]:
-    """Character spans of the `wanted` terms (at most `per_term` occurrences each) in the
-    original text, without overlaps (a word beats its parts).
+def match_spans(
+    terms: str, offsets: bytes, wanted: Iterable[tuple[str, ...]], *, per_phrase: int = 12
+) -> list[tuple[int, int]]:
+    """Character spans in the original text of the terms where the `wanted` phrases occur (at
+    most `per_phrase` occurrences each), without overlaps (a word beats its parts).
 
     `terms` is the indexed field (space-separated terms) and `offsets` its encoded spans;
     occurrences are found with str.find and numbered by counting the spaces before them,
     so that no Python loop walks the whole field."""
     padded = f" {terms} "
     positions: set[int] = set()
-    for term in wanted:
-        needle = f" {term} "
+    for phrase in wanted:
+        needle = f" {' '.join(phrase)} "
         found = padded.find(needle)
-        for _ in range(per_term):
+        for _ in range(per_phrase):
             if found < 0:
                 break
-            positions.add(padded.count(" ", 0, found))
+            first = padded.count(" ", 0, found)
+            positions.update(range(first, first + len(phrase)))
             found = padded.find(needle, found + 1)
     if not positions:
         return []

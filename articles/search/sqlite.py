@@ -7,21 +7,25 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from .query import ParsedQuery
+from .query import Either, ParsedQuery, Phrase
 
 # bm25 column weights: title, headings (subheadings and captions), body, entity names
 WEIGHTS = (10.0, 4.0, 1.0, 2.0)
 
 
-def _phrase(terms: tuple[str, ...]) -> str:
+def _phrase(terms: Phrase) -> str:
     # an FTS5 string: double quotes doubled, so nothing inside is syntax
     return '"' + " ".join(terms).replace('"', '""') + '"'
 
 
+def _either(phrases: Either) -> str:
+    return "(" + " OR ".join(map(_phrase, phrases)) + ")"
+
+
 def match_expression(query: ParsedQuery) -> str:
-    expression = " AND ".join(_phrase(terms) for terms in query.required)
-    for terms in query.excluded:
-        expression += " NOT " + _phrase(terms)
+    expression = " AND ".join(map(_either, query.required))
+    for phrases in query.excluded:
+        expression += " NOT " + _either(phrases)
     return expression
 
 

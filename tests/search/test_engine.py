@@ -82,6 +82,45 @@ def test_titles_are_whole_with_their_matches_marked(search_articles):
     assert hit.title_html == "東京都知事が<mark>会見</mark>"
 
 
+@pytest.fixture
+def compounds(db, write_file):
+    """Articles where SudachiPy cuts 東京都 differently: alone, inside a longer word, and not at all."""
+    texts = {
+        "alone": "東京都は新しい計画を発表した。東京タワーも見える。",
+        "inside": "本社は東京都中央区銀座にある。",
+        "apart": "東京の都心で雪が降った。",
+        "kyoto": "京都府の知事が話した。",
+    }
+    path = write_file("compounds.jsonl", "\n".join(
+        json.dumps({"title": f"記事 {name}", "body": body, "url": f"https://example.jp/{name}"}, ensure_ascii=False)
+        for name, body in texts.items()
+    ))
+    assert not import_paths([path]).failures
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # 東京都中央区銀座 is one word whose parts are 東京 都 中央 区 銀座
+        ("東京都", {"alone", "inside"}),
+        ('"東京都"', {"alone", "inside"}),
+        ("中央区", {"inside"}),
+        ("東京都 -中央区", {"alone"}),
+        ("記事 -東京都", {"apart", "kyoto"}),
+        ("京都", {"kyoto"}),  # never the 京都 inside 東京都
+    ],
+)
+def test_a_compound_is_found_inside_longer_words(compounds, query, expected):
+    assert {hit.article.source_url.rsplit("/", 1)[1] for hit in search(query).hits} == expected
+
+
+def test_a_compound_is_marked_where_its_parts_stand_together(compounds):
+    hits = {hit.article.source_url.rsplit("/", 1)[1]: hit for hit in search("東京都").hits}
+    assert "<mark>東京都</mark>中央区銀座" in hits["inside"].snippet
+    # its parts alone are not the word asked for: 東京タワー's 東京 stays unmarked
+    assert hits["alone"].snippet.count("<mark>") == 1 and "<mark>東京都</mark>は" in hits["alone"].snippet
+
+
 def test_drafts_are_not_found_unless_asked(search_articles):
     article = search_articles["https://example.jp/2"]
     curation.article_set_status(articles=[article], status="draft")

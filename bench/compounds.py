@@ -1,0 +1,105 @@
+"""How well compound words are found: search() against a scan for the same letters.
+
+    python bench/compounds.py [--files N] [--queries Q]
+
+SudachiPy can cut the same letters into different words in a query and in an article: 東京都
+alone is one word, but inside 東京都中央区銀座 only its parts 東京 and 都 stand in the index.
+The query words are the compounds (words with mode-A parts) of the named-entity sentences in
+../shared/corpora/ner (another corpus than the articles, so nothing here is tuned to them) that
+occur in at least three of the first N livedoor articles. For each, in the same run: the
+articles whose title or body holds its letters (a scan: an upper bound, since 京都 is inside
+東京都 too), what search() finds, and what it finds when a word may only match as itself (each
+query part cut to its first phrase: the engine without the mode-A alternatives). Prints the
+share of letter-holding articles found (recall against the scan) and how many articles found
+do not hold the letters (entity aliases find some of these by design).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from _setup import CORPORA, django_on_scratch_database, livedoor_files
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    sentences = CORPORA / "ner" / "ud_gsd_ner.jsonl"
+    files = livedoor_files(args.files)
+    if not files or not sentences.exists():
+        print("skipped: ../shared/corpora/livedoor or ../shared/corpora/ner is absent")
+        return 0
+    django_on_scratch_database()
+
+    from articles.ingest.analysis import analyse
+    from articles.models import Article
+    from articles.search import engine, search
+    from articles.services.imports import import_paths
+
+    import_paths(files)
+    texts = {pk: f"{title}\n{body}" for pk, title, body in Article.objects.values_list("id", "title", "body")}
+
+    compounds: dict[str, None] = {}
+    for line in sentences.read_text(encoding="utf-8").splitlines():
+        for token in analyse(json.loads(line)["text"]):
+            if len(token.terms) > 2:  # the word and at least two parts
+                compounds.setdefault(token.surface)
+    queries = []
+    holding: dict[str, set[int]] = {}
+    for word in compounds:
+        found = {pk for pk, text in texts.items() if word in text}
+        if len(found) >= 3:
+            queries.append(word)
+            holding[word] = found
+        if len(queries) == args.queries:
+            break
+
+    def everything(query: str) -> set[int]:
+        ids: set[int] = set()
+        while True:
+            page = search(query, limit=100, offset=len(ids))
+            ids |= {hit.article.pk for hit in page.hits}
+            if len(ids) >= page.total or not page.hits:
+                return ids
+
+    parse = engine.parse_query
+
+    def words_only(text: str):
+        parsed = parse(text)
+        parsed.required = [either[:1] for either in parsed.required]
+        parsed.excluded = [either[:1] for either in parsed.excluded]
+        return parsed
+
+    results = {}
+    for name, parser_of in (("as themselves or by their parts", parse), ("as themselves only", words_only)):
+        engine.parse_query = parser_of
+        started = time.perf_counter()
+        results[name] = {query: everything(query) for query in queries}
+        results[name, "time"] = time.perf_counter() - started
+    engine.parse_query = parse
+
+    held = sum(len(found) for found in holding.values())
+    print(f"articles: {len(texts):,}   compound query words: {len(queries)} (from the ner sentences),"
+          f" held by {held:,} article-word pairs")
+    for name in ("as themselves only", "as themselves or by their parts"):
+        found = results[name]
+        hit = sum(len(found[q] & holding[q]) for q in queries)
+        stray = sum(len(found[q] - holding[q]) for q in queries)
+        missed_all = sum(1 for q in queries if not found[q] & holding[q])
+        print(f"words found {name}: recall {hit / held:.3f} ({hit:,} of {held:,}),"
+              f" {stray:,} found without the letters, {missed_all} words finding none of theirs,"
+              f" {results[name, 'time'] / len(queries) * 1e3:.1f} ms a word")
+    gained = sorted(queries, key=lambda q: -len(results["as themselves or by their parts"][q] - results[
+        "as themselves only"][q]))[:8]
+    print("most gained: " + ", ".join(
+        f"{q} {len(results['as themselves only'][q] & holding[q])}->"
+        f"{len(results['as themselves or by their parts'][q] & holding[q])}/{len(holding[q])}" for q in gained))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
