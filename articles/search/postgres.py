@@ -11,18 +11,31 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from .query import Either, ParsedQuery
+from .query import ParsedQuery, Part
+
+_PHRASE = "phraseto_tsquery('simple', %s)"
 
 
-def _either(phrases: Either) -> str:
-    return "(" + " || ".join(["phraseto_tsquery('simple', %s)"] * len(phrases)) + ")"
+def _part(part: Part) -> tuple[str, list[str]]:
+    # (words) || phrases finds what the words find (each phrase holds them all, and GIN needs no
+    # recheck where the words are there), but ts_rank_cd ranks the phrases too
+    alternatives = []
+    params = []
+    if part.words:
+        alternatives.append(
+            "(" + " && ".join("(" + " || ".join([_PHRASE] * len(either)) + ")" for either in part.words) + ")"
+        )
+        params += [" ".join(phrase) for either in part.words for phrase in either]
+    alternatives += [_PHRASE] * len(part.phrases)
+    params += [" ".join(phrase) for phrase in part.phrases]
+    return "(" + " || ".join(alternatives) + ")", params
 
 
 def tsquery(query: ParsedQuery) -> tuple[str, list]:
-    parts = [_either(phrases) for phrases in query.required]
-    parts += ["!!" + _either(phrases) for phrases in query.excluded]
-    params = [" ".join(terms) for phrases in query.required + query.excluded for terms in phrases]
-    return "(" + " && ".join(parts) + ")", params
+    parts = [_part(part) for part in query.required] + [_part(part) for part in query.excluded]
+    required = len(query.required)
+    sql = [sql if index < required else "!!" + sql for index, (sql, _) in enumerate(parts)]
+    return "(" + " && ".join(sql) + ")", [param for _, params in parts for param in params]
 
 
 class PostgresBackend:

@@ -3,20 +3,24 @@
 Nothing else is syntax: AND, OR, NEAR, *, ^, parentheses and colons are ordinary text, and
 what reaches a database is always a bound parameter or a quoted term (see the backends).
 
-Each part of a query is met by any one of a few phrases. SudachiPy may cut the same letters
-into different words in a query and in an article: 東京都 alone is one word, but in 東京都中央区
-only its parts 東京 and 都 stand in the index, next to each other. So a compound word is also
-met by its mode-A parts in order, and a quoted phrase by the mode-A words it is made of.
+SudachiPy may cut the same letters into different words in a query and in an article: 東京都
+alone is one word, but in 東京都中央区 only its parts 東京 and 都 stand in the index, next to each
+other. So a word is also met by its mode-A parts in order, and a quoted phrase by the mode-A
+words it is made of. A word typed without spaces that holds several words (日本代表: 日本 代表)
+needs each of them anywhere, but the articles where they stand as typed rank higher.
 
->>> parse_query('京都 "都知事 選挙" -大阪').required
-[(('京都',),), (('都知事選挙', '都', '知事', '選挙'), ('都', '知事', '選挙'))]
->>> parse_query('東京都').required
-[(('東京都',), ('東京', '都'))]
+>>> parse_query('"都知事 選挙"').required[0].phrases
+(('都知事選挙', '都', '知事', '選挙'), ('都', '知事', '選挙'))
+>>> parse_query('東京都 -京都').required[0].words, parse_query('東京都 -京都').excluded[0].words
+(((('東京都',), ('東京', '都')),), ((('京都',),),))
+>>> parse_query('日本代表').required
+[Part(words=((('日本',),), (('代表',),)), phrases=(('日本', '代表'),))]
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from articles.ingest.analysis import analyse
@@ -34,10 +38,49 @@ Phrase = tuple[str, ...]  # terms that must stand next to each other, in this or
 Either = tuple[Phrase, ...]  # phrases any one of which will do
 
 
+@dataclass(frozen=True)
+class Part:
+    """What one word or quoted phrase of a query asks for: each of `words` anywhere (each met
+    by any of its phrases), or one of `phrases`. Beside words, the phrases find nothing more
+    (each holds all the words), but rank where they occur; alone, they are what must match."""
+
+    words: tuple[Either, ...] = ()
+    phrases: Either = ()
+
+    @property
+    def size(self) -> int:
+        return sum(len(phrase) for either in (*self.words, self.phrases) for phrase in either)
+
+    def within(self, budget: int) -> Part:
+        """This part with at most `budget` terms: the phrases that only rank go first, then
+        words from the end, then the parts of words; a phrase that must match is cut short."""
+        if self.size <= budget:
+            return self
+        if not self.words:
+            fullest = self.phrases[0][:budget]
+            others = tuple(p for p in self.phrases[1:] if len(p) <= budget - len(fullest))
+            return Part(phrases=(fullest, *others) if fullest else ())
+        words: list[Either] = []
+        for either in self.words[:budget]:  # the word itself first, its parts if they fit
+            words.append(either[:1])
+        left = budget - len(words)
+        for index, either in enumerate(words):
+            parts = self.words[index][1:]
+            if parts and len(parts[0]) <= left:
+                words[index] = (*either, parts[0])
+                left -= len(parts[0])
+        return Part(words=tuple(words))
+
+    @property
+    def highlighted(self) -> Iterator[Phrase]:
+        for either in (*self.words, self.phrases):
+            yield from either
+
+
 @dataclass
 class ParsedQuery:
-    required: list[Either] = field(default_factory=list)  # all of these must match
-    excluded: list[Either] = field(default_factory=list)  # none of these may
+    required: list[Part] = field(default_factory=list)  # all of these must match
+    excluded: list[Part] = field(default_factory=list)  # none of these may
 
     @property
     def is_empty(self) -> bool:
@@ -45,7 +88,7 @@ class ParsedQuery:
 
     @property
     def highlight_phrases(self) -> frozenset[Phrase]:
-        return frozenset(phrase for either in self.required for phrase in either)
+        return frozenset(phrase for part in self.required for phrase in part.highlighted)
 
 
 def query_text(text: str | None) -> str:
@@ -58,37 +101,34 @@ def parse_query(text: str) -> ParsedQuery:
     query = ParsedQuery()
     budget = MAX_TERMS
     for match in _PIECE.finditer(text):
-        negative, phrase, word = match.group(1), match.group(2), match.group(3)
-        target = query.excluded if negative else query.required
-        for fullest, *others in [_phrase(phrase)] if phrase is not None else _words(word.strip(_QUOTES)):
-            # past the budget: the fullest phrase cut short, without the others
-            fullest = fullest[:budget]
-            budget -= len(fullest)
-            others = [p for p in others if len(p) <= budget]
-            budget -= sum(map(len, others))
-            if fullest:
-                target.append((fullest, *others))
-            if budget <= 0:
-                return query
+        negative, quoted, word = match.group(1), match.group(2), match.group(3)
+        part = (_phrase(quoted) if quoted is not None else _word(word.strip(_QUOTES))).within(budget)
+        if part.words or part.phrases:
+            (query.excluded if negative else query.required).append(part)
+            budget -= part.size
+        if budget <= 0:
+            break
     return query
 
 
-def _words(text: str) -> list[Either]:
-    """A word typed without quotes: each of its mode-C words must match (in any order), as
-    itself or as its mode-A parts in order."""
-    eithers: dict[str, Either] = {}
+def _word(text: str) -> Part:
+    """A word typed without quotes: each of its mode-C words, as itself or as its mode-A parts
+    in order; where several, they rank higher side by side, as a quoted phrase would match."""
+    words: dict[str, Either] = {}
     for token in analyse(text):
         if token.terms:
             word, *parts = (term for term, _, _ in token.terms)
-            eithers.setdefault(word, ((word,), tuple(parts)) if parts else ((word,),))
-    return list(eithers.values())
+            words.setdefault(word, ((word,), tuple(parts)) if parts else ((word,),))
+    return Part(words=tuple(words.values()), phrases=_phrase(text).phrases if len(words) > 1 else ())
 
 
-def _phrase(text: str) -> Either:
+def _phrase(text: str) -> Part:
     """A quoted phrase: the full term stream (words and their parts), as the index holds it,
     or the mode-A words alone. Spaces between Japanese characters go first: "東京都 知事"
     means the text 東京都知事."""
     tokens = analyse(_CJK_SPACE.sub("", text))
     stream = tuple(term for token in tokens for term, _, _ in token.terms)
     finest = tuple(term for token in tokens for term, _, _ in token.terms[1:] or token.terms)
-    return (stream, finest) if finest != stream else (stream,)
+    if not stream:
+        return Part()
+    return Part(phrases=(stream, finest) if finest != stream else (stream,))

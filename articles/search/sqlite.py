@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from .query import Either, ParsedQuery, Phrase
+from .query import Either, ParsedQuery, Part, Phrase
 
 # bm25 column weights: title, headings (subheadings and captions), body, entity names
 WEIGHTS = (10.0, 4.0, 1.0, 2.0)
@@ -22,10 +22,18 @@ def _either(phrases: Either) -> str:
     return "(" + " OR ".join(map(_phrase, phrases)) + ")"
 
 
+def _part(part: Part) -> str:
+    # (words) OR phrases finds what the words find (each phrase holds them all), but bm25 counts
+    # the phrases too: where the words stand side by side, the article ranks higher
+    alternatives = [f"({' AND '.join(map(_either, part.words))})"] if part.words else []
+    alternatives += map(_phrase, part.phrases)
+    return "(" + " OR ".join(alternatives) + ")"
+
+
 def match_expression(query: ParsedQuery) -> str:
-    expression = " AND ".join(map(_either, query.required))
-    for phrases in query.excluded:
-        expression += " NOT " + _either(phrases)
+    expression = " AND ".join(map(_part, query.required))
+    for part in query.excluded:
+        expression += " NOT " + _part(part)
     return expression
 
 

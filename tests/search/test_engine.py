@@ -121,6 +121,19 @@ def test_a_compound_is_marked_where_its_parts_stand_together(compounds):
     assert hits["alone"].snippet.count("<mark>") == 1 and "<mark>東京都</mark>は" in hits["alone"].snippet
 
 
+def test_a_word_typed_whole_ranks_where_its_words_stand_side_by_side(db, write_file):
+    # 日本代表 is two words, 日本 and 代表: both must be there, but side by side ranks first
+    articles = [
+        {"title": "会議の報告", "body": "日本の選手から代表を選ぶ会議が開かれ、日本各地の代表が集まった。",
+         "url": "https://example.jp/apart"},
+        {"title": "試合の結果", "body": "昨夜の試合で日本代表が勝った。", "url": "https://example.jp/together"},
+        *({"title": f"天気 {i}", "body": f"今日は晴れ。気温は{i}度。", "url": f"https://example.jp/w{i}"} for i in range(8)),
+    ]
+    path = write_file("ranking.jsonl", "\n".join(json.dumps(a, ensure_ascii=False) for a in articles))
+    assert not import_paths([path]).failures
+    assert [hit.article.source_url.rsplit("/", 1)[1] for hit in search("日本代表").hits] == ["together", "apart"]
+
+
 def test_drafts_are_not_found_unless_asked(search_articles):
     article = search_articles["https://example.jp/2"]
     curation.article_set_status(articles=[article], status="draft")
