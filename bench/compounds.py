@@ -1,6 +1,6 @@
 """How well compound words are found: search() against a scan for the same letters.
 
-    python bench/compounds.py [--files N] [--queries Q]
+    python bench/compounds.py [--files N] [--queries Q] [--database-url URL]
 
 SudachiPy can cut the same letters into different words in a query and in an article: 東京都
 alone is one word, but inside 東京都中央区銀座 only its parts 東京 and 都 stand in the index.
@@ -9,9 +9,12 @@ The query words are the compounds (words with mode-A parts) of the named-entity 
 occur in at least three of the first N livedoor articles. For each, in the same run: the
 articles whose title or body holds its letters (a scan: an upper bound, since 京都 is inside
 東京都 too), what search() finds, and what it finds when a word may only match as itself (each
-query part cut to its first phrase: the engine without the mode-A alternatives). Prints the
+word without its mode-A parts and each quoted phrase without its mode-A words). Prints the
 share of letter-holding articles found (recall against the scan) and how many articles found
-do not hold the letters (entity aliases find some of these by design).
+do not hold the letters (entity aliases find some of these by design). Then ranking: for noun
+pairs of the same sentences typed as one word (日本代表, which needs 日本 and 代表 anywhere), the
+share of the first 10 hits that hold the pair as typed, ranked with and without the phrase
+that puts the words side by side first.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from itertools import pairwise
 
 from _setup import CORPORA, django_on_scratch_database, livedoor_files
 
@@ -27,27 +31,34 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     sentences = CORPORA / "ner" / "ud_gsd_ner.jsonl"
     files = livedoor_files(args.files)
     if not files or not sentences.exists():
         print("skipped: ../shared/corpora/livedoor or ../shared/corpora/ner is absent")
         return 0
-    django_on_scratch_database()
+    url = django_on_scratch_database(args.database_url)
 
     from articles.ingest.analysis import analyse
     from articles.models import Article
     from articles.search import engine, search
+    from articles.search.query import Part
     from articles.services.imports import import_paths
 
     import_paths(files)
     texts = {pk: f"{title}\n{body}" for pk, title, body in Article.objects.values_list("id", "title", "body")}
 
     compounds: dict[str, None] = {}
+    pairs: dict[str, None] = {}  # two nouns side by side, typed as one word: 日本代表
     for line in sentences.read_text(encoding="utf-8").splitlines():
-        for token in analyse(json.loads(line)["text"]):
+        tokens = analyse(json.loads(line)["text"])
+        for token in tokens:
             if len(token.terms) > 2:  # the word and at least two parts
                 compounds.setdefault(token.surface)
+        for first, second in pairwise(tokens):
+            if first.pos[0] == second.pos[0] == "名詞" and first.terms and second.terms:
+                pairs.setdefault(first.surface + second.surface)
     queries = []
     holding: dict[str, set[int]] = {}
     for word in compounds:
@@ -70,8 +81,10 @@ def main() -> int:
 
     def words_only(text: str):
         parsed = parse(text)
-        parsed.required = [either[:1] for either in parsed.required]
-        parsed.excluded = [either[:1] for either in parsed.excluded]
+        for parts in (parsed.required, parsed.excluded):
+            parts[:] = [
+                Part(words=tuple(either[:1] for either in part.words), phrases=part.phrases[:1]) for part in parts
+            ]
         return parsed
 
     results = {}
@@ -83,7 +96,8 @@ def main() -> int:
     engine.parse_query = parse
 
     held = sum(len(found) for found in holding.values())
-    print(f"articles: {len(texts):,}   compound query words: {len(queries)} (from the ner sentences),"
+    print(f"database: {url.split(':', 1)[0]}   articles: {len(texts):,}"
+          f"   compound query words: {len(queries)} (from the ner sentences),"
           f" held by {held:,} article-word pairs")
     for name in ("as themselves only", "as themselves or by their parts"):
         found = results[name]
@@ -93,6 +107,28 @@ def main() -> int:
         print(f"words found {name}: recall {hit / held:.3f} ({hit:,} of {held:,}),"
               f" {stray:,} found without the letters, {missed_all} words finding none of theirs,"
               f" {results[name, 'time'] / len(queries) * 1e3:.1f} ms a word")
+    # ranking: typed pairs that find more than ten articles, some holding the pair as typed
+    ranked = []
+    for pair in pairs:
+        held_by = sum(pair in text for text in texts.values())
+        if len(analyse(pair)) == 2 and held_by >= 3 and search(pair, limit=1).total > 10:
+            ranked.append(pair)
+        if len(ranked) == args.queries:
+            break
+
+    def without_ranking_phrases(text: str):
+        parsed = parse(text)
+        parsed.required = [Part(words=p.words) if p.words else p for p in parsed.required]
+        return parsed
+
+    for name, parser_of in (("side by side first", parse), ("without that phrase", without_ranking_phrases)):
+        engine.parse_query = parser_of
+        top = [sum(pair in texts[hit.article.pk] for hit in search(pair, limit=10).hits) for pair in ranked]
+        print(f"top 10 of {len(ranked)} typed noun pairs (日本代表), ranked {name}: {sum(top) / (10 * len(ranked)):.3f}"
+              " of them hold the pair as typed")
+    engine.parse_query = parse
+    ceiling = sum(min(10, sum(pair in text for text in texts.values())) for pair in ranked) / (10 * len(ranked))
+    print(f"    (at most {ceiling:.3f}: some pairs are held by fewer than 10 articles)")
     gained = sorted(queries, key=lambda q: -len(results["as themselves or by their parts"][q] - results[
         "as themselves only"][q]))[:8]
     print("most gained: " + ", ".join(

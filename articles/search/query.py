@@ -97,17 +97,25 @@ def query_text(text: str | None) -> str:
 
 
 def parse_query(text: str) -> ParsedQuery:
+    """What `text` asks for, in at most MAX_TERMS terms of required parts and as many excluded.
+    Past its budget, a required part is cut short; an excluded part is left out whole, since
+    cut it would exclude other articles than the ones its word finds."""
     text = query_text(text).replace("\u3000", " ")
     query = ParsedQuery()
-    budget = MAX_TERMS
+    required = excluded = MAX_TERMS  # the terms left for each
     for match in _PIECE.finditer(text):
         negative, quoted, word = match.group(1), match.group(2), match.group(3)
-        part = (_phrase(quoted) if quoted is not None else _word(word.strip(_QUOTES))).within(budget)
-        if part.words or part.phrases:
-            (query.excluded if negative else query.required).append(part)
-            budget -= part.size
-        if budget <= 0:
-            break
+        part = _phrase(quoted) if quoted is not None else _word(word.strip(_QUOTES))
+        if not (part.words or part.phrases):
+            continue
+        if negative:
+            if part.size <= excluded:
+                query.excluded.append(part)
+                excluded -= part.size
+        elif required > 0:
+            part = part.within(required)
+            query.required.append(part)
+            required -= part.size
     return query
 
 

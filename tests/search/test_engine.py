@@ -134,6 +134,32 @@ def test_a_word_typed_whole_ranks_where_its_words_stand_side_by_side(db, write_f
     assert [hit.article.source_url.rsplit("/", 1)[1] for hit in search("日本代表").hits] == ["together", "apart"]
 
 
+@pytest.fixture
+def fields_meeting(db, write_file):
+    """An article whose title ends with 東京 and whose figure caption (the next field) begins with 大学."""
+    path = write_file("fields.txt", "地方と東京\n\n本文は地方の話です。\n\nphoto.png\n大学の写真\n\n出典: https://example.jp/fields\n")
+    assert not import_paths([path]).failures
+
+
+@pytest.mark.parametrize(("query", "total"), [('"東京 大学"', 0), ("東京大学", 0), ("東京 大学", 1)])
+def test_a_phrase_never_spans_two_fields(fields_meeting, query, total):
+    assert search(query).total == total
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_sets_the_fields_of_existing_vectors_apart(fields_meeting):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's FTS5 columns were always apart")
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0008_newest_first_undated_last")])
+    assert search('"東京 大学"').total == 1  # as vectors were built before
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert search('"東京 大学"').total == 0
+
+
 def test_drafts_are_not_found_unless_asked(search_articles):
     article = search_articles["https://example.jp/2"]
     curation.article_set_status(articles=[article], status="draft")
