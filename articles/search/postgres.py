@@ -1,19 +1,27 @@
 """PostgreSQL backend: a table of tsvectors built by a trigger from SearchDocument's term
 columns with the `simple` configuration (weights A title, B headings, C names, D body) and a
-GIN index, created in migration 0002; ranked by ts_rank_cd.
+GIN index, created in migration 0002; ranked by ts_rank_cd. The fields stand apart (migration
+0009), and ASCII punctuation in the terms reads as spaces, as SQLite's FTS5 reads it (0010).
 
 Each term or phrase goes to phraseto_tsquery as a bound parameter, so PostgreSQL splits it
 exactly as it split the indexed terms, and no user text is ever tsquery syntax."""
 
 from __future__ import annotations
 
+import string
 from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from .query import ParsedQuery, Part
+from .query import ParsedQuery, Part, Phrase
 
 _PHRASE = "phraseto_tsquery('simple', %s)"
+# ASCII punctuation read as spaces, as FTS5 reads it and as the vectors are built (migration 0010)
+_AS_FTS5 = str.maketrans(string.punctuation, " " * len(string.punctuation))
+
+
+def _text(phrase: Phrase) -> str:
+    return " ".join(phrase).translate(_AS_FTS5)
 
 
 def _part(part: Part) -> tuple[str, list[str]]:
@@ -25,9 +33,9 @@ def _part(part: Part) -> tuple[str, list[str]]:
         alternatives.append(
             "(" + " && ".join("(" + " || ".join([_PHRASE] * len(either)) + ")" for either in part.words) + ")"
         )
-        params += [" ".join(phrase) for either in part.words for phrase in either]
+        params += [_text(phrase) for either in part.words for phrase in either]
     alternatives += [_PHRASE] * len(part.phrases)
-    params += [" ".join(phrase) for phrase in part.phrases]
+    params += [_text(phrase) for phrase in part.phrases]
     return "(" + " || ".join(alternatives) + ")", params
 
 
