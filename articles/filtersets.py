@@ -102,7 +102,10 @@ class YesNoFilter(django_filters.TypedChoiceFilter):
 
 
 class ArticleFilterSet(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", max_length=500, label=_("search words"))
+    search = django_filters.CharFilter(
+        method="filter_search", max_length=500,
+        label=_('search words: every word must match, "quoted phrases" in order, -word excludes; ranked by relevance'),
+    )
     entity = SurvivorIdFilter(model=Entity, method="filter_entity", label=_("mentions this entity (id)"))
     source = SurvivorIdFilter(model=Source, method="filter_source", label=_("published by or citing this source (id)"))
     language = django_filters.CharFilter(max_length=16, label=_("language code"))
