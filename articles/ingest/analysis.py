@@ -21,6 +21,11 @@ from sudachipy import Dictionary, SplitMode
 MAX_CHUNK_BYTES = 40_000
 
 _SKIPPED_POS = frozenset({"補助記号", "空白"})
+# The term that stands for a sentence end (。！？) or a line break, where the other symbols and
+# spaces stand for nothing: words on either side of one are not side by side, so that neither a
+# phrase nor a compound's parts (大阪市: 大阪 市) match across 大阪。市は. Full-width letters:
+# every other term is NFKC-folded, so no word of an article or a query is ever this one.
+SENTENCE_BREAK = "ｂｒ"
 _local = threading.local()
 _dictionary_lock = threading.Lock()
 _dictionary: Dictionary | None = None
@@ -104,7 +109,9 @@ class _Analyser:
         oov = morpheme.is_oov()
         terms: tuple = ()
         key = ""
-        if pos[0] not in _SKIPPED_POS:
+        if surface and (pos[1] == "句点" or (pos[0] == "空白" and "\n" in surface)):
+            terms = ((SENTENCE_BREAK, 0, len(surface)),)
+        elif pos[0] not in _SKIPPED_POS:
             key = fold(normalized)
             folded = "".join(key.split())
             terms = ((folded, 0, len(surface)),) if folded else ()

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from articles.ingest.analysis import analyse
+from articles.ingest.analysis import SENTENCE_BREAK, analyse
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 32
@@ -124,7 +124,7 @@ def _word(text: str) -> Part:
     in order; where several, they rank higher side by side, as a quoted phrase would match."""
     words: dict[str, Either] = {}
     for token in analyse(text):
-        if token.terms:
+        if token.terms and token.terms[0][0] != SENTENCE_BREAK:
             word, *parts = (term for term, _, _ in token.terms)
             words.setdefault(word, ((word,), tuple(parts)) if parts else ((word,),))
     return Part(words=tuple(words.values()), phrases=_phrase(text).phrases if len(words) > 1 else ())
