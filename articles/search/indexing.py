@@ -14,7 +14,7 @@ from operator import attrgetter
 from django.db import connection, transaction
 
 from articles.ingest import IndexedField, headings_text, index_field
-from articles.ingest.analysis import analyse
+from articles.ingest.analysis import SENTENCE_BREAK, analyse
 from articles.ingest.parallel import map_in_workers
 from articles.ingest.terms import index_fields_of
 from articles.ingest.types import Document, Figure
@@ -26,13 +26,15 @@ _indexed = attrgetter(*INDEXED_FIELDS)
 
 
 @lru_cache(maxsize=50_000)
-def _name_terms(name: str) -> tuple[str, ...]:
-    return tuple(index_field(name).terms.split())
+def _name_terms(name: str) -> str:
+    return index_field(name).terms
 
 
 def _names_text(names: Iterable[str]) -> str:
-    """The terms of all names, each once, sorted: the same whatever order names come in."""
-    return " ".join(sorted({term for name in names for term in _name_terms(name)}))
+    """The terms of each name in order, the names apart (a sentence break between two, so that
+    no phrase runs from one into the next), each once, sorted: the same whatever order names
+    come in."""
+    return f" {SENTENCE_BREAK} ".join(sorted({terms for name in names if (terms := _name_terms(name))}))
 
 
 def _article_names(article_ids: list[int]) -> dict[int, list[str]]:
