@@ -28,6 +28,18 @@ def livedoor_files(limit: int | None = None) -> list[Path]:
     return files[:limit] if limit else files
 
 
+def every_match(query: str) -> list:
+    """The articles search() finds for `query`, every page of them (Django must be set up)."""
+    from articles.search import search
+
+    articles: list = []
+    while True:
+        page = search(query, limit=100, offset=len(articles))
+        articles += [hit.article for hit in page.hits]
+        if len(articles) >= page.total or not page.hits:
+            return articles
+
+
 def django_on_scratch_database(database_url: str | None = None) -> str:
     """Point Django at `database_url`, or at a new SQLite file, migrate it, return its URL."""
     sys.path.insert(0, str(ROOT))

@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _setup import CORPORA, django_on_scratch_database, livedoor_files
+from _setup import CORPORA, django_on_scratch_database, every_match, livedoor_files
 
 EXTRA = ["http", "https", "www", "com", "jp", "co", "html", "3", "5", "2012", "3.5", '"3.5"', "a.m.", "iphone4s", "4s",
          "e-mail", "c++", "@", "#", "100%"]
@@ -42,20 +42,11 @@ def dump(url: str, files: int, limit: int, out: str) -> None:
     """In this process: the archive at `url` (imported if empty) and each query's hits, to `out`."""
     django_on_scratch_database(url)
     from articles.models import Article
-    from articles.search import search
     from articles.services.imports import import_paths
 
     if not Article.objects.exists():
         import_paths(livedoor_files(files))
-    found = {}
-    for query in queries(limit):
-        urls: set[str] = set()
-        while True:
-            page = search(query, limit=100, offset=len(urls))
-            urls |= {hit.article.source_url for hit in page.hits}
-            if len(urls) >= page.total or not page.hits:
-                break
-        found[query] = sorted(urls)
+    found = {query: sorted(article.source_url for article in every_match(query)) for query in queries(limit)}
     Path(out).write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
 
 

@@ -1,7 +1,7 @@
 """PostgreSQL backend: a table of tsvectors built by a trigger from SearchDocument's term
 columns with the `simple` configuration (weights A title, B headings, C names, D body) and a
-GIN index, created in migration 0002; ranked by ts_rank_cd. The fields stand apart (migration
-0009), and ASCII punctuation in the terms reads as spaces, as SQLite's FTS5 reads it (0010).
+GIN index, created in migration 0002; ranked by ts_rank_cd. The fields stand apart, and ASCII
+punctuation in the terms reads as spaces, as SQLite's FTS5 reads it (migration 0009).
 
 Each term or phrase goes to phraseto_tsquery as a bound parameter, so PostgreSQL splits it
 exactly as it split the indexed terms, and no user text is ever tsquery syntax."""
@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from .query import ParsedQuery, Part, Phrase
 
 _PHRASE = "phraseto_tsquery('simple', %s)"
-# ASCII punctuation read as spaces, as FTS5 reads it and as the vectors are built (migration 0010)
+# ASCII punctuation read as spaces, as FTS5 reads it and as the vectors are built (migration 0009)
 _AS_FTS5 = str.maketrans(string.punctuation, " " * len(string.punctuation))
 
 

@@ -60,15 +60,12 @@ class Part:
             fullest = self.phrases[0][:budget]
             others = tuple(p for p in self.phrases[1:] if len(p) <= budget - len(fullest))
             return Part(phrases=(fullest, *others) if fullest else ())
-        words: list[Either] = []
-        for either in self.words[:budget]:  # the word itself first, its parts if they fit
-            words.append(either[:1])
+        words = [either[:1] for either in self.words[:budget]]  # each word itself, then its parts if they fit
         left = budget - len(words)
-        for index, either in enumerate(words):
-            parts = self.words[index][1:]
-            if parts and len(parts[0]) <= left:
-                words[index] = (*either, parts[0])
-                left -= len(parts[0])
+        for index, either in enumerate(self.words[: len(words)]):
+            if len(either) > 1 and len(either[1]) <= left:
+                words[index] = either
+                left -= len(either[1])
         return Part(words=tuple(words))
 
     @property
