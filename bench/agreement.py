@@ -5,7 +5,8 @@
 Imports the first N livedoor articles into a new SQLite file and into PostgreSQL (a database
 of its own), then runs in each, in a process of its own, the same queries: the words of the
 named-entity sentences in ../shared/corpora/ner (another corpus than the articles), as SudachiPy
-cuts them, plus the same words quoted, plus numbers and words of URLs and hosts. Prints how many
+cuts them, plus the same words quoted, plus two words side by side quoted ("日本代表", whose
+last word may begin a longer one), plus numbers and words of URLs and hosts. Prints how many
 queries find different articles on the two databases, with the first few.
 """
 
@@ -16,6 +17,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from itertools import pairwise
 from pathlib import Path
 
 from _setup import CORPORA, django_on_scratch_database, every_match, livedoor_files
@@ -28,14 +30,17 @@ def queries(limit: int) -> list[str]:
     from articles.ingest.analysis import analyse
 
     words: dict[str, None] = {}
+    pairs: dict[str, None] = {}
     for line in (CORPORA / "ner" / "ud_gsd_ner.jsonl").read_text(encoding="utf-8").splitlines():
-        for token in analyse(json.loads(line)["text"]):
-            if token.terms:
-                words.setdefault(token.surface)
+        tokens = [token for token in analyse(json.loads(line)["text"]) if token.terms]
+        for token in tokens:
+            words.setdefault(token.surface)
+        for first, second in pairwise(tokens):
+            pairs.setdefault(f'"{first.surface}{second.surface}"')
         if len(words) >= limit:
             break
     chosen = list(words)[:limit]
-    return chosen + [f'"{word}"' for word in chosen[: limit // 4]] + EXTRA
+    return chosen + [f'"{word}"' for word in chosen[: limit // 4]] + list(pairs)[: limit // 4] + EXTRA
 
 
 def dump(url: str, files: int, limit: int, out: str) -> None:

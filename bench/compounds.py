@@ -14,7 +14,9 @@ share of letter-holding articles found (recall against the scan) and how many ar
 do not hold the letters (entity aliases find some of these by design). Then ranking: for noun
 pairs of the same sentences typed as one word (日本代表, which needs 日本 and 代表 anywhere), the
 share of the first 10 hits that hold the pair as typed, ranked with and without the phrase
-that puts the words side by side first.
+that puts the words side by side first. Last, the same compounds and noun pairs quoted
+("日本代表"): recall against the scan when a phrase's last word may begin a longer word of the
+article (サッカー日本代表戦) and when it may not.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from itertools import pairwise
 
 from _setup import CORPORA, django_on_scratch_database, every_match, livedoor_files
@@ -75,7 +78,8 @@ def main() -> int:
         parsed = parse(text)
         for parts in (parsed.required, parsed.excluded):
             parts[:] = [
-                Part(words=tuple(either[:1] for either in part.words), phrases=part.phrases[:1]) for part in parts
+                Part(words=tuple(either[:1] for either in part.words), phrases=(part.phrases or part.open_ended)[:1])
+                for part in parts
             ]
         return parsed
 
@@ -121,11 +125,31 @@ def main() -> int:
     engine.parse_query = parse
     ceiling = sum(min(10, held_by) for held_by in ranked.values()) / (10 * len(ranked))
     print(f"    (at most {ceiling:.3f}: some pairs are held by fewer than 10 articles)")
+
     gained = sorted(queries, key=lambda q: -len(results["as themselves or by their parts"][q] - results[
         "as themselves only"][q]))[:8]
     print("most gained: " + ", ".join(
         f"{q} {len(results['as themselves only'][q] & holding[q])}->"
         f"{len(results['as themselves or by their parts'][q] & holding[q])}/{len(holding[q])}" for q in gained))
+
+    def closed(text: str):
+        parsed = parse(text)
+        parsed.required = [
+            replace(part, phrases=(*part.phrases, *part.open_ended), open_ended=()) for part in parsed.required
+        ]
+        return parsed
+
+    quoted = {f'"{word}"': holding[word] for word in queries}
+    quoted.update((f'"{pair}"', {pk for pk, text in texts.items() if pair in text}) for pair in ranked)
+    held = sum(len(found) for found in quoted.values())
+    for name, parser_of in (("may begin a longer word", parse), ("may not", closed)):
+        engine.parse_query = parser_of
+        found = {query: {article.pk for article in every_match(query)} for query in quoted}
+        hit = sum(len(found[q] & quoted[q]) for q in quoted)
+        stray = sum(len(found[q] - quoted[q]) for q in quoted)
+        print(f"quoted, {len(quoted)} compounds and pairs (\"日本代表\"), the last word {name}:"
+              f" recall {hit / held:.3f} ({hit:,} of {held:,}), {stray:,} found without the letters")
+    engine.parse_query = parse
     return 0
 
 

@@ -220,14 +220,14 @@ def _hits(ranked: list[tuple[int, float]], query: ParsedQuery) -> list[SearchHit
     documents = SearchDocument.objects.only(
         "article_id", "title", "body", "title_offsets", "body_offsets"
     ).in_bulk(ids)
-    wanted = query.highlight_phrases
+    wanted, open_ended = query.highlight_phrases, query.highlight_open_ended
     hits = []
     for article_id, score in ranked:
         article, document = articles.get(article_id), documents.get(article_id)
         if article is None or document is None:  # deleted since the match
             continue
-        body_spans = match_spans(document.body, document.body_offsets, wanted)
-        title_spans = match_spans(document.title, document.title_offsets, wanted)
+        body_spans = match_spans(document.body, document.body_offsets, wanted, open_ended=open_ended)
+        title_spans = match_spans(document.title, document.title_offsets, wanted, open_ended=open_ended)
         hits.append(
             SearchHit(
                 article=article,

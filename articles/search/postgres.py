@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from .query import ParsedQuery, Part, Phrase
 
 _PHRASE = "phraseto_tsquery('simple', %s)"
+# the same with its last lexeme a prefix ('日本' <-> '代表':*), written by PostgreSQL itself
+_OPEN_ENDED = f"({_PHRASE}::text || ':*')::tsquery"
 # ASCII punctuation read as spaces, as FTS5 reads it and as the vectors are built (migration 0009)
 _AS_FTS5 = str.maketrans(string.punctuation, " " * len(string.punctuation))
 
@@ -34,8 +36,8 @@ def _part(part: Part) -> tuple[str, list[str]]:
             "(" + " && ".join("(" + " || ".join([_PHRASE] * len(either)) + ")" for either in part.words) + ")"
         )
         params += [_text(phrase) for either in part.words for phrase in either]
-    alternatives += [_PHRASE] * len(part.phrases)
-    params += [_text(phrase) for phrase in part.phrases]
+    alternatives += [_PHRASE] * len(part.phrases) + [_OPEN_ENDED] * len(part.open_ended)
+    params += [_text(phrase) for phrase in (*part.phrases, *part.open_ended)]
     return "(" + " || ".join(alternatives) + ")", params
 
 

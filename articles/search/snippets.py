@@ -18,18 +18,21 @@ WINDOW = 120  # characters of context in a snippet
 
 
 def match_spans(
-    terms: str, offsets: bytes, wanted: Iterable[tuple[str, ...]], *, per_phrase: int = 12
+    terms: str, offsets: bytes, wanted: Iterable[tuple[str, ...]], *,
+    open_ended: Iterable[tuple[str, ...]] = (), per_phrase: int = 12,
 ) -> list[tuple[int, int]]:
     """Character spans in the original text of the terms where the `wanted` phrases occur (at
-    most `per_phrase` occurrences each), without overlaps (a word beats its parts).
+    most `per_phrase` occurrences each), without overlaps (a word beats its parts). An
+    `open_ended` phrase's last term may be the start of a longer term, which is marked whole.
 
     `terms` is the indexed field (space-separated terms) and `offsets` its encoded spans;
     occurrences are found with str.find and numbered by counting the spaces before them,
     so that no Python loop walks the whole field."""
     padded = f" {terms} "
     positions: set[int] = set()
-    for phrase in wanted:
-        needle = f" {' '.join(phrase)} "
+    searched = [(phrase, " ") for phrase in wanted] + [(phrase, "") for phrase in open_ended]
+    for phrase, end in searched:
+        needle = f" {' '.join(phrase)}{end}"
         found = padded.find(needle)
         for _ in range(per_phrase):
             if found < 0:

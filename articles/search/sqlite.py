@@ -27,6 +27,7 @@ def _part(part: Part) -> str:
     # the phrases too: where the words stand side by side, the article ranks higher
     alternatives = [f"({' AND '.join(map(_either, part.words))})"] if part.words else []
     alternatives += map(_phrase, part.phrases)
+    alternatives += (_phrase(phrase) + " *" for phrase in part.open_ended)  # its last term a prefix
     return "(" + " OR ".join(alternatives) + ")"
 
 

@@ -97,7 +97,7 @@ def test_an_exclusion_past_the_budget_still_excludes_what_its_word_finds(load):
 
 
 WORDS = ["東京都", "東京", "都", "京都", "中央区", "東京都中央区", "知事", "都知事", "大阪市", "大阪", "市",
-         "国会議員", "議員", "国会", "選挙", "都知事選挙", "銀座"]
+         "国会議員", "議員", "国会", "選挙", "都知事選挙", "銀座", "日本代表", "議員団", "代表"]
 BODIES = {
     "alone": "ある日、東京都は新しい計画を発表した。東京タワーも見える。",
     "inside": "ある日、本社は東京都中央区銀座に移った。",
@@ -106,6 +106,7 @@ BODIES = {
     "election": "ある日、東京都知事選挙の結果が出た。大阪市の議員も驚いた。",
     "diet": "ある日、国会議員が都知事と会った。",
     "osaka": "ある日、大阪の市場が開いた。",
+    "delegation": "ある日、国会議員団がサッカー日本代表戦を見た。",
 }
 
 
@@ -128,10 +129,21 @@ def _has(fields, phrase):
     return any(list(phrase) == terms[i : i + n] for terms in fields for i in range(len(terms) - n + 1))
 
 
+def _has_open_ended(fields, phrase):
+    """The phrase, its last term the start of a term of the field."""
+    *head, last = phrase
+    n = len(phrase)
+    return any(
+        head == terms[i : i + n - 1] and terms[i + n - 1].startswith(last)
+        for terms in fields for i in range(len(terms) - n + 1)
+    )
+
+
 def _meets(fields, part):
     """A part: each of its words (any phrase of each), or one of its phrases."""
     words = part.words and all(any(_has(fields, p) for p in either) for either in part.words)
-    return bool(words) or any(_has(fields, p) for p in part.phrases)
+    return (bool(words) or any(_has(fields, p) for p in part.phrases)
+            or any(_has_open_ended(fields, p) for p in part.open_ended))
 
 
 def _reference(corpus, text):
@@ -146,7 +158,8 @@ def _reference(corpus, text):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(st.sampled_from([*WORDS, '"', "-", " ", "\u3000", '"東京 都"', "-東京都"]), max_size=40).map("".join))
+@given(st.lists(st.sampled_from([*WORDS, '"', "-", " ", "\u3000", '"東京 都"', "-東京都", '"国会議員"']), max_size=40)
+       .map("".join))
 def test_both_databases_find_what_the_reference_finds(reference_corpus, text):
     """Many words, compounds (each with its parts as an alternative), phrases and exclusions, past
     the term budget too: each database finds what the parsed query means, field by field."""
@@ -158,6 +171,8 @@ def test_the_reference_finds_compounds(reference_corpus):
     by_url = {a.pk: a.source_url.rsplit("/", 1)[1] for a in Article.objects.all()}
     assert {by_url[i] for i in _reference(reference_corpus, "東京都")} == {"alone", "inside", "election"}
     assert {by_url[i] for i in _reference(reference_corpus, "都知事 -選挙")} == {"diet"}
+    assert {by_url[i] for i in _reference(reference_corpus, '"国会議員"')} == {"diet", "delegation"}
+    assert {by_url[i] for i in _reference(reference_corpus, '"日本代表"')} == {"delegation"}
 
 
 def test_an_excluded_word_of_several_words_excludes_only_what_the_word_finds(load):
@@ -173,6 +188,8 @@ MANY_ALTERNATIVES = [
     " ".join(["新型コロナウイルス"] * 20), '"東京都" -"東京都" 東京都 -東京都', "-" * 100 + "東京都",
     '"東京都 OR 京都" NOT (都知事)', "東京都*", "NEAR(東京都 知事)", '"""東京都"""', "“東京都”中央区 -“大阪市”",
     "記事 " * 30 + "-東京都中央区", "-" + '"' + "都知事選挙" * 20,
+    # open-ended phrases (the last word a prefix) beside tsquery and FTS5 syntax
+    '"\'):* 日本代表"', '"!!|&<-> 東京 代表"', '"日本代表*"', '"* 代表"', "-\"日本代表\" 日本", '"日本 代表" *',
 ]
 
 
@@ -211,4 +228,46 @@ def test_a_phrase_never_runs_from_one_name_into_another(db, write_file, editor):
     curation.entity_update(entity=tokyo, user=editor, aliases=["都", "マーク・ザッカーバーグ"])
     assert names(search("都")) == {"names"}  # its names count for the article
     assert names(search("東京都")) == set()
+    assert names(search('"東京。都"')) == set()  # not even across a sentence end
     assert names(search('"マーク・ザッカーバーグ"')) == {"names"}
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ('"日本代表"', {"match", "team"}),  # 代表戦: one word, its parts 代表 戦 after it
+        ('"携帯電話"', {"phone"}),  # 電話機
+        ('"日本代表戦"', {"match"}),
+        ('"大阪市"', {"city"}),  # one character begins too many words: not 大阪市場
+        ('"iPhone 4"', set()),  # nor a number: not iPhone 400
+        ('"代表"', {"match", "team"}),  # a single word is itself, or a part of a longer one
+        ('"日本代表" -"日本代表戦"', {"team"}),
+    ],
+)
+def test_a_quoted_phrase_ends_where_a_longer_word_begins(load, query, found):
+    load({
+        "match": ("記事", "サッカー日本代表戦が開かれた。"),
+        "team": ("記事", "日本代表チームが出発した。"),
+        "phone": ("記事", "携帯電話機を買った。"),
+        "market": ("記事", "大阪市場が開いた。"),
+        "city": ("記事", "大阪市が発表した。"),
+        "iphone": ("記事", "iPhone 400台が売れた。"),
+    })
+    assert names(search(query)) == found
+
+
+@pytest.mark.parametrize(
+    ("query", "open_ended"),
+    [('"日本代表"', True), ('"ある。"', False), ('"東京都"', False), ('"iPhone 4"', False), ('"代表"', False),
+     ('"ニュース ｂｒ"', False), ('"日本ｻｯｶｰ"', True)],
+)
+def test_which_phrases_are_open_ended(query, open_ended):
+    # a sentence end (SENTENCE_BREAK) is a term that begins no word
+    assert bool(parse_query(query).required[0].open_ended) is open_ended
+
+
+def test_a_word_begun_by_a_quoted_phrase_is_marked_whole(load):
+    load({"match": ("日本代表戦", "サッカー日本代表戦が開かれた。")})
+    [hit] = search('"日本代表"').hits
+    assert "<mark>日本代表戦</mark>が開かれた" in hit.snippet
+    assert hit.title_html == "<mark>日本代表戦</mark>"
