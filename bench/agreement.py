@@ -44,13 +44,17 @@ def queries(limit: int) -> list[str]:
 
 
 def dump(url: str, files: int, limit: int, out: str) -> None:
-    """In this process: the archive at `url` (imported if empty) and each query's hits, to `out`."""
+    """In this process: the archive at `url` (imported if empty, its index brought up to date
+    if not) and each query's hits, to `out`."""
     django_on_scratch_database(url)
     from articles.models import Article
+    from articles.search import rebuild_index
     from articles.services.imports import import_paths
 
     if not Article.objects.exists():
         import_paths(livedoor_files(files))
+    else:  # a database kept from an earlier run: its index may hold an older analysis
+        rebuild_index()
     found = {query: sorted(article.source_url for article in every_match(query)) for query in queries(limit)}
     Path(out).write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
 

@@ -509,3 +509,19 @@ def test_an_import_leaves_sqlite_planner_statistics(write_file):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles_mention'")
         assert cursor.fetchone()[0] > 0
+
+
+def test_a_name_learnt_later_finds_the_articles_stored_before(write_file):
+    # the first article knows only the surname; the second teaches the entity the full name,
+    # which the first article's index then holds too (as a rebuild of the index would)
+    from articles.models import SearchDocument
+    from articles.search import rebuild_index, search
+
+    run(write_file("a.txt", "来日の話\n\nザッカーバーグ氏が5日、来日した。\n"))
+    run(write_file("b.txt", "講演の話\n\nマーク・ザッカーバーグ氏が6日、講演した。ザッカーバーグ氏は質問に答えた。\n"))
+    entity = Entity.objects.get(mentions__article__title="来日の話")
+    assert {"ザッカーバーグ", "マーク・ザッカーバーグ"} <= set(entity.names)
+    assert {hit.article.title for hit in search('"マーク・ザッカーバーグ"').hits} == {"来日の話", "講演の話"}
+    stored = dict(SearchDocument.objects.values_list("article_id", "names"))
+    assert rebuild_index() == (2, 0)  # nothing left for a rebuild to change
+    assert dict(SearchDocument.objects.values_list("article_id", "names")) == stored

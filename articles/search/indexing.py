@@ -109,9 +109,13 @@ def reindex_names(article_ids: Iterable[int]) -> None:
         batch = ids[start : start + BATCH]
         names = _article_names(batch)
         documents = list(SearchDocument.objects.filter(article_id__in=batch).only("article_id", "names"))
+        changed = []
         for document in documents:
-            document.names = _names_text(names.get(document.article_id, []))
-        SearchDocument.objects.bulk_update(documents, ["names"])
+            text = _names_text(names.get(document.article_id, []))
+            if text != document.names:  # the rest are left alone: an update rewrites the whole index row
+                document.names = text
+                changed.append(document)
+        SearchDocument.objects.bulk_update(changed, ["names"])
 
 
 def _texts(article: Article) -> tuple[str, str, str]:

@@ -323,13 +323,19 @@ def articles_import(
         _save_articles(work)
         outlets = {name: sources.for_outlet(name) for parsed, _, _ in work for name in parsed.outlets}
         _set_citations(work, outlets)
-        entities = _resolve_entities([parsed for parsed, _, _ in work])
+        entities, grown = _resolve_entities([parsed for parsed, _, _ in work])
         _replace_mentions(work, entities)
         _sync_claims(work, entities, outlets)
         search.index_articles([
             (article, parsed.fields, _names(entities[id(parsed)], [article.source, *map(outlets.get, parsed.outlets)]))
             for parsed, article, _ in work
         ])
+        # an entity that learned a name here: the articles stored before that mention it are
+        # found by that name too
+        search.reindex_names(
+            Mention.objects.filter(entity_id__in=grown).exclude(article_id__in=[a.pk for _, a, _ in work])
+            .values_list("article_id", flat=True).distinct()
+        )
     return [outcomes[i] for i in range(len(batch))]
 
 
@@ -452,10 +458,11 @@ def _set_citations(work: list[tuple[ParsedArticle, Article, bool]], outlets: dic
 # Entities and mentions
 
 
-def _resolve_entities(batch: list[ParsedArticle]) -> dict[int, list[Entity]]:
+def _resolve_entities(batch: list[ParsedArticle]) -> tuple[dict[int, list[Entity]], list[int]]:
     """For each article (by id of its ParsedArticle), one Entity per parsed entity: found by
     any of its names or created; merges followed to the survivor. Entities created for one
-    article of the batch are found by the next, as if they had been imported one by one."""
+    article of the batch are found by the next, as if they had been imported one by one.
+    Also the ids of the stored entities that learned a name or a kind."""
     alias_keys = {id(p): [[name_key(a) for a in e.aliases] for e in p.entities] for p in batch}
     all_keys = {e.key for p in batch for e in p.entities} | {
         k for keys in alias_keys.values() for entity_keys in keys for k in entity_keys
@@ -494,7 +501,7 @@ def _resolve_entities(batch: list[ParsedArticle]) -> dict[int, list[Entity]]:
         Entity.objects.bulk_update(grown.values(), ["aliases", "kind", "updated_at"])
         get_history_manager_for_model(Entity).bulk_history_create(list(grown.values()), update=True)
     entity_names_add([*new, *grown.values()])
-    return result
+    return result, list(grown)
 
 
 def _learn(entity: Entity, parsed_entity) -> bool:
