@@ -202,7 +202,7 @@ def import_paths(
             writer.add(str(path), item)
         if on_file:
             on_file(path)
-    writer.flush()
+    writer.finish()
     update_statistics()
     return report
 
@@ -217,7 +217,7 @@ def import_upload(name: str, data: bytes, *, status: str = Article.Status.PUBLIS
     writer = _BatchWriter(report, status=status, force=False)
     for item in parse_items(read_bytes(data, name=name), known_kinds=KnownNames().kinds):
         writer.add(name, item)
-    writer.flush()
+    writer.finish()
     update_statistics()
     return report
 
@@ -231,6 +231,7 @@ class _BatchWriter:
         self.force = force
         self.sources = SourceCache()
         self.pending: list[tuple[str, ParsedArticle]] = []
+        self.learnt: set[int] = set()  # stored entities that learnt a name during the run
 
     def add(self, name: str, item: ParsedArticle | IngestError) -> None:
         if isinstance(item, IngestError):
@@ -246,7 +247,7 @@ class _BatchWriter:
             return
         try:
             outcomes = articles_import([p for _, p in batch], status=self.status, force=self.force,
-                                       sources=self.sources)
+                                       sources=self.sources, learnt=self.learnt)
         except Exception:  # whatever it was, the articles that can be written still are
             self.sources = SourceCache()  # the rollback may have undone sources it holds
             for name, parsed in batch:
@@ -255,10 +256,20 @@ class _BatchWriter:
         for (name, _), outcome in zip(batch, outcomes, strict=True):
             self.report.add(name, outcome)
 
+    def finish(self) -> None:
+        """Write what is pending, then give the articles that mention an entity which learnt a
+        name in this run that name in their index: once per run, not per batch, since a common
+        entity learns names batch after batch (were the run cut short before this, a rebuild of
+        the index catches up; the articles themselves are all written)."""
+        self.flush()
+        _refresh_names(self.learnt)
+        self.learnt = set()
+
     def _one(self, name: str, parsed: ParsedArticle) -> None:
         locate = parsed.document.locate
         try:
-            [outcome] = articles_import([parsed], status=self.status, force=self.force, sources=self.sources)
+            [outcome] = articles_import([parsed], status=self.status, force=self.force, sources=self.sources,
+                                        learnt=self.learnt)
         except IngestError as exc:
             self.report.add_failure(name, locate(str(exc)))
         except ValidationError as exc:
@@ -293,14 +304,17 @@ def articles_import(
     status: str = Article.Status.PUBLISHED,
     force: bool = False,
     sources: SourceCache | None = None,
+    learnt: set[int] | None = None,
 ) -> list[ImportOutcome]:
     """Create or update articles and everything extracted from them, all in one transaction,
-    with the same result as importing them one after another."""
+    with the same result as importing them one after another. The ids of stored entities that
+    learn a name go to `learnt`, for the caller to refresh the names of the articles stored
+    before that mention them (_refresh_names); without it, they are refreshed here."""
     sources = sources or SourceCache()
     repeat = _first_repeat(batch)
     if repeat is not None:  # the same article twice: the second copy updates the first
-        head = articles_import(batch[:repeat], status=status, force=force, sources=sources)
-        return head + articles_import(batch[repeat:], status=status, force=force, sources=sources)
+        head = articles_import(batch[:repeat], status=status, force=force, sources=sources, learnt=learnt)
+        return head + articles_import(batch[repeat:], status=status, force=force, sources=sources, learnt=learnt)
     existing, taken_slugs = _existing_articles(batch)
     outcomes: dict[int, ImportOutcome] = {}
     work: list[tuple[ParsedArticle, Article, bool]] = []  # (parsed, article, created)
@@ -330,13 +344,23 @@ def articles_import(
             (article, parsed.fields, _names(entities[id(parsed)], [article.source, *map(outlets.get, parsed.outlets)]))
             for parsed, article, _ in work
         ])
-        # an entity that learned a name here: the articles stored before that mention it are
-        # found by that name too
-        search.reindex_names(
-            Mention.objects.filter(entity_id__in=grown).exclude(article_id__in=[a.pk for _, a, _ in work])
-            .values_list("article_id", flat=True).distinct()
-        )
+        if learnt is None:
+            _refresh_names(grown)
+        else:
+            learnt.update(grown)
     return [outcomes[i] for i in range(len(batch))]
+
+
+def _refresh_names(entity_ids: Iterable[int]) -> None:
+    """The articles that mention these entities (which learnt a name since those articles were
+    indexed) are found by every name of theirs: their index's names field is brought up to date."""
+    ids = list(entity_ids)
+    articles: set[int] = set()
+    for start in range(0, len(ids), 500):
+        mentioning = Mention.objects.filter(entity_id__in=ids[start : start + 500])
+        articles.update(mentioning.values_list("article_id", flat=True).distinct())
+    with transaction.atomic():
+        search.reindex_names(articles)
 
 
 def _names(entities: list[Entity], sources: Iterable[Source | None]) -> list[str]:
