@@ -62,10 +62,18 @@ def main() -> int:
         for first, second in pairwise(tokens):
             if first.pos[0] == second.pos[0] == "名詞" and first.terms and second.terms:
                 pairs.setdefault(first.surface + second.surface)
+    def holders(letters: str) -> set[int]:
+        """The articles whose title or body holds these letters: the scan search is measured against."""
+        return {pk for pk, text in texts.items() if letters in text}
+
+    def scored(found: dict[str, set[int]], held: dict[str, set[int]]) -> tuple[int, int]:
+        """Article-query pairs found that hold the letters, and found that do not."""
+        return sum(len(found[q] & held[q]) for q in held), sum(len(found[q] - held[q]) for q in held)
+
     queries = []
     holding: dict[str, set[int]] = {}
     for word in compounds:
-        found = {pk for pk, text in texts.items() if word in text}
+        found = holders(word)
         if len(found) >= 3:
             queries.append(word)
             holding[word] = found
@@ -97,17 +105,16 @@ def main() -> int:
           f" held by {held:,} article-word pairs")
     for name in ("as themselves only", "as themselves or by their parts"):
         found = results[name]
-        hit = sum(len(found[q] & holding[q]) for q in queries)
-        stray = sum(len(found[q] - holding[q]) for q in queries)
+        hit, stray = scored(found, holding)
         missed_all = sum(1 for q in queries if not found[q] & holding[q])
         print(f"words found {name}: recall {hit / held:.3f} ({hit:,} of {held:,}),"
               f" {stray:,} found without the letters, {missed_all} words finding none of theirs,"
               f" {results[name, 'time'] / len(queries) * 1e3:.1f} ms a word")
     # ranking: typed pairs that find more than ten articles, some holding the pair as typed
-    ranked: dict[str, int] = {}  # pair -> the articles holding it
+    ranked: dict[str, set[int]] = {}  # pair -> the articles holding it
     for pair in pairs:
-        held_by = sum(pair in text for text in texts.values())
-        if len(analyse(pair)) == 2 and held_by >= 3 and search(pair, limit=1).total > 10:
+        held_by = holders(pair)
+        if len(analyse(pair)) == 2 and len(held_by) >= 3 and search(pair, limit=1).total > 10:
             ranked[pair] = held_by
         if len(ranked) == args.queries:
             break
@@ -123,7 +130,7 @@ def main() -> int:
         print(f"top 10 of {len(ranked)} typed noun pairs (日本代表), ranked {name}: {sum(top) / (10 * len(ranked)):.3f}"
               " of them hold the pair as typed")
     engine.parse_query = parse
-    ceiling = sum(min(10, held_by) for held_by in ranked.values()) / (10 * len(ranked))
+    ceiling = sum(min(10, len(held_by)) for held_by in ranked.values()) / (10 * len(ranked))
     print(f"    (at most {ceiling:.3f}: some pairs are held by fewer than 10 articles)")
 
     gained = sorted(queries, key=lambda q: -len(results["as themselves or by their parts"][q] - results[
@@ -140,13 +147,11 @@ def main() -> int:
         return parsed
 
     quoted = {f'"{word}"': holding[word] for word in queries}
-    quoted.update((f'"{pair}"', {pk for pk, text in texts.items() if pair in text}) for pair in ranked)
+    quoted.update((f'"{pair}"', held_by) for pair, held_by in ranked.items())
     held = sum(len(found) for found in quoted.values())
     for name, parser_of in (("may begin a longer word", parse), ("may not", closed)):
         engine.parse_query = parser_of
-        found = {query: {article.pk for article in every_match(query)} for query in quoted}
-        hit = sum(len(found[q] & quoted[q]) for q in quoted)
-        stray = sum(len(found[q] - quoted[q]) for q in quoted)
+        hit, stray = scored({query: {article.pk for article in every_match(query)} for query in quoted}, quoted)
         print(f"quoted, {len(quoted)} compounds and pairs (\"日本代表\"), the last word {name}:"
               f" recall {hit / held:.3f} ({hit:,} of {held:,}), {stray:,} found without the letters")
     engine.parse_query = parse

@@ -16,7 +16,8 @@ from django.db import connection, transaction
 from .query import ParsedQuery, Part, Phrase
 
 _PHRASE = "phraseto_tsquery('simple', %s)"
-# the same with its last lexeme a prefix ('日本' <-> '代表':*), written by PostgreSQL itself
+# the same with its last lexeme a prefix ('日本' <-> '代表':*), written by PostgreSQL itself (an
+# open-ended phrase always ends in a word, query._opens_words, so there is a lexeme to mark)
 _OPEN_ENDED = f"({_PHRASE}::text || ':*')::tsquery"
 # ASCII punctuation read as spaces, as FTS5 reads it and as the vectors are built (migration 0009)
 _AS_FTS5 = str.maketrans(string.punctuation, " " * len(string.punctuation))

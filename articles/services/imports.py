@@ -304,12 +304,12 @@ def articles_import(
     status: str = Article.Status.PUBLISHED,
     force: bool = False,
     sources: SourceCache | None = None,
-    learnt: set[int] | None = None,
+    learnt: set[int],
 ) -> list[ImportOutcome]:
     """Create or update articles and everything extracted from them, all in one transaction,
     with the same result as importing them one after another. The ids of stored entities that
     learn a name go to `learnt`, for the caller to refresh the names of the articles stored
-    before that mention them (_refresh_names); without it, they are refreshed here."""
+    before that mention them (_refresh_names, which _BatchWriter.finish calls once a run)."""
     sources = sources or SourceCache()
     repeat = _first_repeat(batch)
     if repeat is not None:  # the same article twice: the second copy updates the first
@@ -344,10 +344,7 @@ def articles_import(
             (article, parsed.fields, _names(entities[id(parsed)], [article.source, *map(outlets.get, parsed.outlets)]))
             for parsed, article, _ in work
         ])
-        if learnt is None:
-            _refresh_names(grown)
-        else:
-            learnt.update(grown)
+        learnt.update(grown)
     return [outcomes[i] for i in range(len(batch))]
 
 
