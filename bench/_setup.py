@@ -149,7 +149,9 @@ def _copy_until(target: int) -> None:
             cursor.execute(statement)
         if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
-        cursor.execute("ANALYZE")
+        # VACUUM too on PostgreSQL: the copies and the importer's names refresh leave dead rows and
+        # no visibility map, which a live archive's autovacuum would long since have dealt with
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _copy_rows(cursor, model, changed: dict, where: str, params: list) -> None:
