@@ -4,7 +4,8 @@ Errors come from one exception handler (articles.api.errors) with one shape, so 
 added here once for all operations, with the statuses each can answer. Reads take
 credentials but do not need them. Query parameters may be empty (an empty filter is no
 filter, as in an HTML form), ids are positive 64-bit integers, and yes/no filters are plain
-booleans. Details carry an ETag and answer If-None-Match with a 304 (conditional GET).
+booleans. Details carry an ETag and answer If-None-Match with a 304 (conditional GET); reads
+and writes of one object take If-Match, and answer 412 when it names another version.
 """
 
 from django.conf import settings
@@ -31,7 +32,7 @@ REASONS = {
     "403": "Not allowed: editors only",
     "404": "Not found, or not visible to you",
     "406": "Not acceptable: the API answers in JSON (or the browsable API's HTML)",
-    "412": "If-Match names another ETag: the object has changed",
+    "412": "If-Match names another ETag: the object has changed since that copy was read",
     "413": f"Body larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes",
     "415": "Unsupported media type: the body must be JSON (Content-Type: application/json)",
     "429": "Too many requests: wait for Retry-After seconds",
@@ -54,8 +55,10 @@ def document_errors(result, generator, request, public):
                 codes += ["401", "403"]
             if "requestBody" in operation:
                 codes += ["413", "415"]
-            if method == "get" and "{" in path:
+            if "{" in path and method in ("get", "patch", "post"):  # a detail, its edit, a merge into it
                 codes.append("412")
+                _document_if_match(operation)
+            if method == "get" and "{" in path:
                 _document_conditional_get(operation)
             for code in codes:
                 operation["responses"].setdefault(code, {
@@ -66,6 +69,14 @@ def document_errors(result, generator, request, public):
                 if parameter["in"] == "query":
                     _document_query_parameter(parameter)
     return result
+
+
+def _document_if_match(operation: dict) -> None:
+    operation.setdefault("parameters", []).append({
+        "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+        "description": "The ETag of the copy you read (GET of the same URL, with the same `expand`): "
+                       "412 if the object has changed since.",
+    })
 
 
 def _document_conditional_get(operation: dict) -> None:

@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import StreamingHttpResponse
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -60,6 +61,24 @@ def _etag(data) -> str:
     return f'"{digest[:32]}"'
 
 
+def _names(header: str, etag: str, *, weak: bool) -> bool:
+    """Whether an If-Match (strong comparison: a W/ tag never matches) or If-None-Match (weak
+    comparison) header names `etag` (our ETags are strong)."""
+    listed = parse_etags(header)
+    if weak:
+        listed = [tag.removeprefix("W/") for tag in listed]
+    return "*" in listed or etag in listed
+
+
+def check_if_match(request, representation: Callable[[], dict]) -> None:
+    """412 unless If-Match, when sent, names the ETag of the object as it is now (its
+    `representation`, worked out only then). If-Unmodified-Since is ignored, as RFC 9110 asks
+    of a resource without a modification date: an ETag covers more than any one date."""
+    header = request.META.get("HTTP_IF_MATCH")
+    if header is not None and not _names(header, _etag(representation()), weak=False):
+        raise PreconditionFailed()
+
+
 class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
     # Reads of one model: the visible objects, its FilterSet, `expand`, conditional GET
     # (subclasses' docstrings describe them in the OpenAPI schema).
@@ -95,7 +114,8 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
         `update` (which takes the object as `target`), answered with the object as it is now."""
         obj = self.get_object()
         change = change_serializer(data=request.data)
-        change.is_valid(raise_exception=True)
+        change.is_valid(raise_exception=True)  # a bad body is a 400 whatever the precondition
+        check_if_match(request, lambda: self.get_serializer(obj).data)  # no edit over an unseen change
         if change.validated_data:  # an empty patch changes nothing, and records nothing
             update(**{target: obj}, user=request.user, **change.validated_data)
         return Response(self.get_serializer(self.get_object()).data)
@@ -117,11 +137,12 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = _etag(response.data)
-        conditional = get_conditional_response(request, etag=response["ETag"], response=response)
-        if conditional.status_code == status.HTTP_412_PRECONDITION_FAILED:  # Django's is an empty HTML page
-            raise PreconditionFailed()
-        return conditional
+        check_if_match(request, lambda: response.data)
+        etag = response["ETag"] = _etag(response.data)
+        none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if none_match is not None and _names(none_match, etag, weak=True):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return response
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -227,6 +248,7 @@ class EntityViewSet(ArchiveViewSet):
         survivor = self.get_object()
         body = serializers.EntityMergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        check_if_match(request, lambda: self.get_serializer(survivor).data)
         curation.entity_merge(survivor=survivor, others=body.validated_data["others"], user=request.user)
         return Response(self.get_serializer(self.get_object()).data)
 

@@ -138,6 +138,10 @@ def test_detail_etag_gives_304_until_the_object_changes(anon, archive, editor):
     assert etag and first.status_code == 200
     again = anon.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again["ETag"] == etag and not again.content
+    assert anon.get(url, HTTP_IF_NONE_MATCH=f'"other", W/{etag}').status_code == 304  # weak comparison
+    # no modification date: If-Unmodified-Since is ignored, whatever date it gives (RFC 9110)
+    for date in ("Sat, 01 Jan 2050 00:00:00 GMT", "Thu, 01 Jan 1970 00:00:00 GMT"):
+        assert anon.get(url, HTTP_IF_UNMODIFIED_SINCE=date).status_code == 200
     from articles.services.curation import claim_update
 
     claim_update(claim=Claim.objects.get(pk=first.json()["id"]), note="確認中", user=editor)

@@ -227,3 +227,31 @@ def test_names_and_aliases_need_a_visible_character(editor_client, archive, body
     response = editor_client.patch(f"/api/v1/entities/{entity.pk}/", {"name": "Open\u200bAI", "aliases": ["オープンAI"]},
                                    format="json")
     assert response.status_code == 200 and response.json()["aliases"] == ["オープンAI", "OpenAI"]  # the old name kept
+
+
+def test_an_edit_with_a_stale_if_match_is_412_and_changes_nothing(editor_client, claim):
+    url = f"/api/v1/claims/{claim.pk}/"
+    read = editor_client.get(url)["ETag"]
+    assert editor_client.patch(url, {"note": "一人目"}, format="json", HTTP_IF_MATCH=read).status_code == 200
+    # a second editor still holding the first copy would overwrite the change unseen
+    stale = editor_client.patch(url, {"note": "二人目"}, format="json", HTTP_IF_MATCH=read)
+    assert stale.status_code == 412 and stale.json()["code"] == "precondition_failed"
+    assert Claim.objects.get(pk=claim.pk).note == "一人目"
+    current = editor_client.get(url)["ETag"]
+    assert editor_client.patch(url, {"note": "x"}, format="json", HTTP_IF_MATCH=f"W/{current}").status_code == 412
+    assert editor_client.patch(url, {"note": "二人目"}, format="json",
+                               HTTP_IF_MATCH=f'"other", {current}').status_code == 200
+    assert editor_client.patch(url, {"note": "三人目"}, format="json", HTTP_IF_MATCH="*").status_code == 200
+    assert Claim.objects.get(pk=claim.pk).note == "三人目"
+
+
+def test_a_merge_with_a_stale_if_match_is_412_and_merges_nothing(editor_client, archive):
+    tulloch, andy = Entity.objects.get(name="アンドリュー・タロック"), Entity.objects.get(name="アンディ・ストーン")
+    url = f"/api/v1/entities/{tulloch.pk}/"
+    read = editor_client.get(url)["ETag"]
+    assert editor_client.patch(url, {"aliases": ["タロック"]}, format="json").status_code == 200
+    response = editor_client.post(f"{url}merge/", {"others": [andy.pk]}, format="json", HTTP_IF_MATCH=read)
+    assert response.status_code == 412 and not EntityMerge.objects.exists()
+    current = editor_client.get(url)["ETag"]
+    assert editor_client.post(f"{url}merge/", {"others": [andy.pk]}, format="json",
+                              HTTP_IF_MATCH=current).status_code == 200
