@@ -9,7 +9,7 @@
             print(article.document.title, len(article.entities), len(article.claims))
 """
 
-from .layouts import PUBLISHED_YEARS
+from .layouts import PUBLISHED_YEARS, within_published_years
 from .names import name_key
 from .pipeline import (
     DEFAULT_MAX_BYTES,
@@ -55,4 +55,5 @@ __all__ = [
     "parse_document",
     "read_bytes",
     "read_file",
+    "within_published_years",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from .types import Document, Figure, IngestError
 
@@ -215,15 +215,25 @@ def _parse_datetime(value: str) -> datetime | None:
         return None
 
 
-def parse_published_at(value: str) -> datetime | None:
+def within_published_years(moment: datetime, zone: tzinfo | None) -> bool:
+    """Whether `moment` falls within PUBLISHED_YEARS as written and in `zone`, the archive's
+    time zone, where the site counts years (its year facet and filter offer the same span)."""
+    if moment.year not in PUBLISHED_YEARS:
+        return False
+    return zone is None or moment.tzinfo is None or moment.astimezone(zone).year in PUBLISHED_YEARS
+
+
+def parse_published_at(value: str, *, zone: tzinfo | None = None) -> datetime | None:
     """A publication date as written in a file: None if empty, else a datetime within
-    PUBLISHED_YEARS; IngestError says what is wrong with any other value."""
+    PUBLISHED_YEARS, in the archive's `zone` too when given (the layouts check what the file
+    says; the importer, which knows the zone, checks again); IngestError says what is wrong
+    with any other value."""
     if not value:
         return None
     parsed = _parse_datetime(value)
     if parsed is None:
         raise IngestError(f"'published_at' is not an ISO 8601 date: {value[:40]!r}")
-    if parsed.year not in PUBLISHED_YEARS:
+    if not within_published_years(parsed, zone):
         first, last = PUBLISHED_YEARS[0], PUBLISHED_YEARS[-1]
         raise IngestError(f"'published_at' is out of range (years {first} to {last}): {value[:40]!r}")
     return parsed

@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from articles.ingest import PUBLISHED_YEARS
 from articles.models import Article, Entity, SearchDocument, Source
 
 from .postgres import PostgresBackend
@@ -306,6 +307,7 @@ def search_facets(query: str, *, size: int = 10, **filters) -> Facets:
         entities=[(entities[e], n) for e, n in entity_counts if e in entities],
         kinds=[(Entity.Kind(k), n) for k, n in kind_counts if k in Entity.Kind.values],
         sources=[(sources[s], n) for s, n in source_counts if s in sources],
-        years=[(int(y), n) for y, n in year_counts if y is not None],
+        # only years the year filter takes (an editor may have set a date outside them)
+        years=[(int(y), n) for y, n in year_counts if y is not None and int(y) in PUBLISHED_YEARS],
         partial=bool(matched.starts),
     )

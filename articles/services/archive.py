@@ -23,7 +23,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from articles import search
-from articles.ingest import PUBLISHED_YEARS, Document
+from articles.ingest import PUBLISHED_YEARS, Document, within_published_years
 from articles.ingest.pipeline import content_hash
 from articles.models import Article, Claim, Entity, Mention, Source
 
@@ -222,7 +222,7 @@ def _iso(reader: _Reader, value) -> datetime | None:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         raise reader.fail(f"{value!r} is not an ISO 8601 date and time") from None
-    if moment.year not in PUBLISHED_YEARS:  # what the importer takes, and every database holds in UTC
+    if not within_published_years(moment, timezone.get_default_timezone()):  # what the importer takes
         raise reader.fail(f"{value!r} is out of range (years {PUBLISHED_YEARS[0]} to {PUBLISHED_YEARS[-1]})")
     return moment
 

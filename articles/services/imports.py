@@ -414,9 +414,10 @@ def _unchanged(article: Article, parsed: ParsedArticle, published_at: datetime |
 
 
 def _published_at(value: str) -> datetime | None:
-    parsed = parse_published_at(value)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    parsed = parse_published_at(value, zone=zone)
     if parsed is not None and parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        parsed = parsed.replace(tzinfo=zone)
     return parsed
 
 
