@@ -3,6 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# Django's own 400 and 500 (before or around any view) answer the API in JSON too
+handler400 = "articles.api.errors.bad_request"
+handler500 = "articles.api.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from articles.filtersets import SurvivorIdField
 from articles.ingest import PUBLISHED_YEARS
@@ -30,7 +31,9 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def content_security_policy(view):
+def reader_page(view):
+    """A page readers read: GET and HEAD only (405 for anything else), sent with the policy."""
+    @require_safe
     @wraps(view)
     def with_policy(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
@@ -68,7 +71,7 @@ class SearchForm(forms.Form):
         )
 
 
-@content_security_policy
+@reader_page
 def home(request):
     return render(request, "articles/home.html", {
         "latest": selectors.latest_articles(),
@@ -77,7 +80,7 @@ def home(request):
     })
 
 
-@content_security_policy
+@reader_page
 def search_page(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -91,7 +94,7 @@ def search_page(request):
     })
 
 
-@content_security_policy
+@reader_page
 def article(request, slug):
     detail = selectors.article_detail(slug)
     if detail is None:
@@ -112,7 +115,7 @@ def _not_here(request, found, url_name: str):
     return None
 
 
-@content_security_policy
+@reader_page
 def entity(request, pk):
     entity = selectors.entity_for_reader(pk)
     if moved := _not_here(request, entity, "articles:entity"):
@@ -128,7 +131,7 @@ def entity(request, pk):
     })
 
 
-@content_security_policy
+@reader_page
 def source(request, pk):
     source = selectors.source_for_reader(pk)
     if moved := _not_here(request, source, "articles:source"):
@@ -144,7 +147,7 @@ def source(request, pk):
     })
 
 
-@content_security_policy
+@reader_page
 def claim(request, pk):
     detail = selectors.claim_detail(pk)
     if detail is None:
@@ -152,6 +155,7 @@ def claim(request, pk):
     return render(request, "articles/claim_detail.html", {"detail": detail, "claim": detail.claim})
 
 
+@require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("articles:sitemap"))
     return render(request, "robots.txt", {"sitemap": sitemap}, content_type="text/plain; charset=utf-8")

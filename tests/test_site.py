@@ -614,3 +614,19 @@ def test_claim_queries(client, sized_archive, seed, django_assert_num_queries):
     # the claim with its article, speaker and source; its subjects; the mentions in its paragraph
     with django_assert_num_queries(3):
         assert client.get(claim.get_absolute_url()).status_code == 200
+
+
+def test_every_page_is_read_only(client, seed, zuckerberg):
+    """GET and HEAD: a POST, PUT or DELETE gets 405 with Allow, whatever page it is sent to."""
+    claim = seed.claims.exclude(status=Claim.Status.REJECTED).first()
+    urls = [reverse("articles:home"), reverse("articles:search") + "?q=東京", seed.get_absolute_url(),
+            reverse("articles:entity", args=[zuckerberg.pk]), reverse("articles:source", args=[seed.source_id]),
+            reverse("articles:claim", args=[claim.pk]), reverse("articles:latest_feed_rss"),
+            reverse("articles:entity_feed_atom", args=[zuckerberg.pk]), reverse("articles:sitemap"),
+            reverse("articles:robots_txt")]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+        assert client.head(url).status_code == 200, url
+        for method in (client.post, client.put, client.delete):
+            response = method(url)
+            assert response.status_code == 405 and response["Allow"] == "GET, HEAD", (url, method)

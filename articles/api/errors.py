@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import DisallowedHost, PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -55,6 +56,26 @@ def _join(prefix: str, key) -> str:
     if isinstance(key, int):
         return f"{prefix}[{key}]"
     return f"{prefix}.{key}" if prefix else str(key)
+
+
+def refused_before_a_view(request, exception=None, *, status_code: int, message: str, page):
+    """Django's own error responses (handler400, handler500: a Host it does not serve, an error
+    in a middleware) come before any API view: JSON under /api/ too, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"status": status_code, "code": "bad_request" if status_code == 400 else "error",
+                             "message": message}, status=status_code)
+    return page(request, exception) if exception is not None else page(request)
+
+
+def bad_request(request, exception):
+    message = ("The Host header names a host this server does not serve." if isinstance(exception, DisallowedHost)
+               else "Bad request.")
+    return refused_before_a_view(request, exception, status_code=400, message=message, page=defaults.bad_request)
+
+
+def server_error(request):
+    return refused_before_a_view(request, status_code=500, message="Internal error; it has been logged.",
+                                 page=defaults.server_error)
 
 
 def exception_handler(exc, context):

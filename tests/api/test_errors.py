@@ -1,6 +1,8 @@
 """Errors are JSON with a status, a code and a message: unknown addresses and parameters,
 throttling (429 with Retry-After), and nothing a client sends gives a 500."""
 
+import json
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -172,3 +174,20 @@ def test_a_failed_if_match_is_a_json_412(anon, archive):
     response = anon.get(url, HTTP_IF_MATCH='"another"', HTTP_ACCEPT="text/html")
     assert response.status_code == 412 and response["Content-Type"] == "application/json"
     assert response.json()["code"] == "precondition_failed"
+
+
+def test_a_host_the_server_does_not_serve_is_a_json_400_under_the_api(anon, client):
+    response = anon.get("/api/v1/articles/", HTTP_HOST="evil.example")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json() == {"status": 400, "code": "bad_request",
+                               "message": "The Host header names a host this server does not serve."}
+    page = client.get("/", HTTP_HOST="evil.example")  # the site keeps its page
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
+def test_djangos_own_500_is_json_under_the_api(rf):
+    from articles.api.errors import server_error
+
+    response = server_error(rf.get("/api/v1/articles/"))
+    assert response.status_code == 500 and json.loads(response.content)["code"] == "error"
+    assert server_error(rf.get("/")).content.lower().startswith(b"<!doctype html>")
