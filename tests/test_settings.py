@@ -27,3 +27,18 @@ def test_a_wrong_setting_is_one_line_not_a_traceback(environment, message):
     )
     assert result.returncode != 0
     assert result.stderr.startswith(f"error: {message}") and result.stderr.count("\n") == 1, result.stderr
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_over_plain_http_and_says_when_the_database_does_not(client, settings):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    settings.SECURE_SSL_REDIRECT = True  # as in production: every other page redirects to HTTPS
+    assert client.get("/").status_code == 301
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok\n" and "no-cache" in response["Cache-Control"]
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("down")):
+        assert client.get("/healthz").status_code == 503
+    assert client.post("/healthz").status_code == 405
