@@ -324,17 +324,28 @@ class StrictSerializerSchema(OpenApiSerializerExtension):
         return {**auto_schema._map_basic_serializer(self.target, direction), "additionalProperties": False}
 
 
+class TextField(serializers.CharField):
+    """A JSON string, nothing else: DRF's CharField turns 1e999 into the name "inf"."""
+
+    default_error_messages = {"invalid": "Must be a string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ClaimChangeSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Claim.Status.choices, required=False)
-    text = serializers.CharField(required=False, max_length=10_000)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    text = TextField(required=False, max_length=10_000)
+    note = TextField(required=False, allow_blank=True, max_length=10_000)
 
 
 class EntityChangeSerializer(StrictSerializer):
-    name = serializers.CharField(required=False, max_length=300)
+    name = TextField(required=False, max_length=300)
     kind = serializers.ChoiceField(choices=Entity.Kind.choices, required=False)
     aliases = serializers.ListField(
-        child=serializers.CharField(max_length=300), required=False, max_length=500,
+        child=TextField(max_length=300), required=False, max_length=500,
         help_text="Replaces the aliases: every other name the entity is known by.",
     )
 

@@ -147,6 +147,7 @@ def test_merging_what_is_already_merged_says_into_which(editor_client, archive):
     ({"id": 5}, "id"),
     ({"stauts": "verified"}, "stauts"),
     ({"speaker": 3}, "speaker"),
+    ({"note": 5}, "note"),  # a string, not a number made one
     (["verified"], "non_field_errors"),
 ])
 def test_bad_claim_bodies_are_400(editor_client, claim, body, field):
@@ -164,7 +165,7 @@ def test_malformed_json_is_400(editor_client, claim, body):
 def test_bad_entity_bodies_are_400(editor_client, archive):
     entity = Entity.objects.get(name="OpenAI")
     for body in ({"kind": "alien"}, {"aliases": "OpenAI Inc."}, {"aliases": [None]}, {"name": " "},
-                 {"name": "x" * 301}, {"merged_into": 3}):
+                 {"name": "x" * 301}, {"merged_into": 3}, {"name": 12345}, {"aliases": [1, 2]}):
         response = editor_client.patch(f"/api/v1/entities/{entity.pk}/", body, format="json")
         assert response.status_code == 400, body
     assert not Entity.objects.get(pk=entity.pk).curated
