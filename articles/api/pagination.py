@@ -94,6 +94,10 @@ class IdCursorPagination(CursorPagination):
                 )
         return parameters
 
+
+class ArticlePagination(IdCursorPagination):
+    """The articles' lists: the same, and their schema says that a search adds `total`."""
+
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["total"] = {

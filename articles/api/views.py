@@ -33,7 +33,7 @@ from articles.services.archive import export_records
 
 from . import serializers, visibility
 from .errors import PreconditionFailed
-from .pagination import CURSOR, PAGE_SIZE, SearchPagination
+from .pagination import CURSOR, PAGE_SIZE, ArticlePagination, SearchPagination
 from .parsers import ArchiveJSONParser
 
 FORMAT = "format"  # DRF's format override (?format=json), accepted everywhere
@@ -175,6 +175,7 @@ class ArticleViewSet(ArchiveViewSet):
 
     serializer_class = serializers.ArticleSerializer
     list_serializer_class = serializers.ArticleListSerializer
+    pagination_class = ArticlePagination
     filterset_class = filtersets.ArticleFilterSet
     visible = staticmethod(visibility.visible_articles)
     expandable = ARTICLE_EXPAND

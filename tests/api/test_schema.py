@@ -131,6 +131,19 @@ def test_list_parameters_document_the_rules_a_schema_cannot_express(anon, archiv
     assert anon.get("/api/v1/claims/", {"cursor": "1"}).status_code == 400
 
 
+def test_only_the_articles_lists_promise_a_total(anon, archive):
+    def page_properties(path):
+        response = generated[path]["GET"].definition.raw["responses"]["200"]["content"]["application/json"]
+        return set(generated.raw_schema["components"]["schemas"][response["schema"]["$ref"].rsplit("/", 1)[1]][
+            "properties"])
+
+    assert "total" in page_properties("/api/v1/articles/")
+    assert "total" in anon.get("/api/v1/articles/", {"search": "東京"}).json()
+    for path in ("/api/v1/entities/", "/api/v1/claims/", "/api/v1/sources/"):
+        assert "total" not in page_properties(path), path
+        assert "total" not in anon.get(path).json()
+
+
 def call(operation: str, method: str, *, pk=None, **request):
     """A request sent through the WSGI app, its response checked against the schema: its status
     is documented, and its body and headers are what the schema says for that status."""
