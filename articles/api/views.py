@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import filtersets, search
+from articles.filtersets import MAX_ID
 from articles.models import Article, Claim, Entity, Source
 from articles.services import curation
 from articles.services.archive import export_records
@@ -86,7 +87,7 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
     list_serializer_class: type | None = None
     visible: Callable  # user -> the queryset of what the user may read
     expandable: tuple[str, ...] = ()
-    lookup_value_regex = "[0-9]{1,18}"  # larger ids would overflow the database's integers
+    lookup_value_regex = "[0-9]{1,30}"  # get_object() answers 404 past the largest id stored
     expand: frozenset[str] | None = None
 
     parser_classes = [ArchiveJSONParser]  # writes take JSON, nothing else
@@ -134,6 +135,11 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return self.visible(self.request.user)
+
+    def get_object(self):
+        if int(self.kwargs[self.lookup_field]) > MAX_ID:  # no such row, and no query it could overflow
+            raise NotFound()
+        return super().get_object()
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)

@@ -191,3 +191,10 @@ def test_djangos_own_500_is_json_under_the_api(rf):
     response = server_error(rf.get("/api/v1/articles/"))
     assert response.status_code == 500 and json.loads(response.content)["code"] == "error"
     assert server_error(rf.get("/")).content.lower().startswith(b"<!doctype html>")
+
+
+def test_ids_past_the_largest_stored_are_a_plain_404(anon, archive):
+    for digits in ("9223372036854775808", "1" * 30):  # 2**63, and more digits than any id has
+        response = anon.get(f"/api/v1/articles/{digits}/")
+        assert response.status_code == 404 and response.json()["message"] == "見つかりませんでした。", digits
+    assert anon.get(f"/api/v1/entities/{'1' * 31}/").json()["message"].startswith("No API endpoint")
