@@ -5,9 +5,10 @@
 
 `fields` comes with validation errors only. Django's ValidationError (raised by the services)
 becomes a 400 like DRF's, and Django's request limits (DATA_UPLOAD_MAX_MEMORY_SIZE,
-DATA_UPLOAD_MAX_NUMBER_FIELDS) a 413 and a 400; anything unexpected is logged and answered
-with a JSON 500. Errors are JSON whatever the client accepts: the browsable API (text/html)
-and the schema's YAML are for what was asked for, not for what went wrong.
+DATA_UPLOAD_MAX_NUMBER_FIELDS) a 413 and a 400, a database another writer holds (SQLite, during
+an import) a 503 with Retry-After; anything unexpected is logged and answered with a JSON 500.
+Errors are JSON whatever the client accepts: the browsable API (text/html) and the schema's
+YAML are for what was asked for, not for what went wrong.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -39,6 +41,21 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The object has changed: its ETag is not the one in If-Match."
     default_code = "precondition_failed"
+
+
+class Busy(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The archive is busy writing (an import may be running); nothing was changed. Try again."
+    default_code = "busy"
+
+
+# SQLite lets one writer in at a time, and its busy timeout can run out while an import writes
+# batch after batch: the client may simply retry, so it gets a 503 with Retry-After, not a 500
+BUSY_RETRY_AFTER = 5  # seconds
+
+
+def _locked(exc: Exception) -> bool:
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
 
 
 def _messages(detail, prefix: str = "") -> list[str]:
@@ -92,6 +109,8 @@ def exception_handler(exc, context):
         exc = RequestTooLarge(f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
     elif isinstance(exc, TooManyFieldsSent):
         exc = exceptions.ParseError(f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} query parameters.")
+    elif _locked(exc):
+        exc = Busy()
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("API error in %s", context.get("view"), exc_info=exc)
@@ -105,6 +124,8 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, dict) else {GENERAL: exc.detail}
         body["fields"] = {key: _messages(value) for key, value in detail.items()}
     response.data = body
+    if isinstance(exc, Busy):
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
     return response
 
 

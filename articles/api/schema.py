@@ -36,6 +36,8 @@ REASONS = {
     "413": f"Body larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes",
     "415": "Unsupported media type: the body must be JSON (Content-Type: application/json)",
     "429": "Too many requests: wait for Retry-After seconds",
+    "503": "Busy: another writer holds the database (SQLite, during an import); nothing was changed, "
+           "retry after Retry-After seconds",
 }
 ETAG = {"schema": {"type": "string"}, "description": "The object's version, for If-None-Match"}
 
@@ -52,7 +54,7 @@ def document_errors(result, generator, request, public):
             if "{" in path:
                 codes.append("404")
             if method not in ("get", "head", "options"):
-                codes += ["401", "403"]
+                codes += ["401", "403", "503"]
             if "requestBody" in operation:
                 codes += ["413", "415"]
             if "{" in path and method in ("get", "patch", "post"):  # a detail, its edit, a merge into it

@@ -256,3 +256,22 @@ def test_a_merge_with_a_stale_if_match_is_412_and_merges_nothing(editor_client, 
     current = editor_client.get(url)["ETag"]
     assert editor_client.post(f"{url}merge/", {"others": [andy.pk]}, format="json",
                               HTTP_IF_MATCH=current).status_code == 200
+
+
+def test_a_write_the_database_cannot_take_yet_is_a_503_to_retry(editor_client, claim, monkeypatch):
+    """SQLite lets one writer in at a time: when its busy timeout runs out behind an import's
+    batches, the editor is told to retry, and nothing was written."""
+    from django.db import OperationalError, transaction
+
+    from articles.services import curation
+
+    @transaction.atomic  # as every curation service is
+    def locked(**kwargs):
+        Claim.objects.filter(pk=claim.pk).update(note="半分")  # what the write did before the lock
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(curation, "claim_update", locked)
+    response = editor_client.patch(f"/api/v1/claims/{claim.pk}/", {"note": "確認中"}, format="json")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json()["code"] == "busy"
+    assert Claim.objects.get(pk=claim.pk).note == ""
