@@ -15,6 +15,7 @@ from . import views
 app_name = "api"
 
 router = DefaultRouter()
+router.APIRootView = views.RootView
 router.include_format_suffixes = False  # one address per resource; ?format=json still works
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("entities", views.EntityViewSet, basename="entity")

@@ -18,7 +18,7 @@ from django.utils.http import parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import routers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
@@ -379,6 +379,14 @@ class ExportView(APIView):
         response["Content-Disposition"] = 'attachment; filename="archive.jsonl"'
         patch_vary_headers(response, ["Authorization"])
         return response
+
+
+class RootView(routers.APIRootView):
+    """The API root's links: like every other endpoint, it refuses parameters it does not take."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_query_parameters(request, set())
 
 
 @extend_schema(exclude=True)

@@ -198,3 +198,9 @@ def test_ids_past_the_largest_stored_are_a_plain_404(anon, archive):
         response = anon.get(f"/api/v1/articles/{digits}/")
         assert response.status_code == 404 and response.json()["message"] == "見つかりませんでした。", digits
     assert anon.get(f"/api/v1/entities/{'1' * 31}/").json()["message"].startswith("No API endpoint")
+
+
+def test_the_api_root_refuses_unknown_parameters_too(anon):
+    assert set(anon.get("/api/v1/").json()) >= {"articles", "entities", "claims", "sources"}
+    response = anon.get("/api/v1/", {"foo": "1"})
+    assert response.status_code == 400 and "foo" in response.json()["fields"]
