@@ -60,13 +60,17 @@ def test_json_lines_good_records_pass_and_bad_ones_say_which_line():
         json.dumps(["a list"]),
         json.dumps({"title": "日付が変", "body": "本文。", "published_at": "yesterday"}),
         json.dumps({"title": "二つ目", "body": "本文二。"}),
+        json.dumps({"title": "言語が変", "body": "本文。", "language": 'ja"><b>'}),
+        json.dumps({"title": "三つ目", "body": "本文三。", "language": "zh-Hant"}),
     ]
     items = list(read_documents("\n".join(lines), name="batch.jsonl"))
     documents = [i for i in items if not isinstance(i, IngestError)]
     errors = [str(i) for i in items if isinstance(i, IngestError)]
-    assert [d.title for d in documents] == ["一つ目", "二つ目"]
+    assert [d.title for d in documents] == ["一つ目", "二つ目", "三つ目"]
+    assert documents[2].language == "zh-Hant"
     assert documents[0].source_url == "https://example.com/1"
     assert errors[0].startswith("line 2: not valid JSON")
     assert errors[1] == "line 3: missing 'body'"
     assert errors[2] == "line 4: expected a JSON object"
     assert errors[3].startswith("line 5: 'published_at'")
+    assert errors[4] == """line 7: 'language' is not a language tag such as ja or en: 'ja"><b>'"""
