@@ -11,21 +11,27 @@ from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
+
+def page(route: str, view, *args, **kwargs):
+    """A site address: GET and HEAD only, 405 for anything else."""
+    return path(route, require_safe(view), *args, **kwargs)
+
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search_page, name="search"),
-    path("articles/<str:slug>/", views.article, name="article"),
-    path("entities/<int:pk>/", views.entity, name="entity"),
-    path("sources/<int:pk>/", views.source, name="source"),
-    path("claims/<int:pk>/", views.claim, name="claim"),
-    path("feeds/latest/rss/", require_safe(feeds.LatestArticlesFeed()), name="latest_feed_rss"),
-    path("feeds/latest/atom/", require_safe(feeds.LatestArticlesAtomFeed()), name="latest_feed_atom"),
-    path("feeds/entities/<int:pk>/rss/", require_safe(feeds.EntityArticlesFeed()), name="entity_feed_rss"),
-    path("feeds/entities/<int:pk>/atom/", require_safe(feeds.EntityArticlesAtomFeed()), name="entity_feed_atom"),
-    path("feeds/sources/<int:pk>/rss/", require_safe(feeds.SourceArticlesFeed()), name="source_feed_rss"),
-    path("feeds/sources/<int:pk>/atom/", require_safe(feeds.SourceArticlesAtomFeed()), name="source_feed_atom"),
-    path("sitemap.xml", require_safe(sitemap_views.index),
+    page("", views.home, name="home"),
+    page("search/", views.search_page, name="search"),
+    page("articles/<str:slug>/", views.article, name="article"),
+    page("entities/<int:pk>/", views.entity, name="entity"),
+    page("sources/<int:pk>/", views.source, name="source"),
+    page("claims/<int:pk>/", views.claim, name="claim"),
+    page("feeds/latest/rss/", feeds.LatestArticlesFeed(), name="latest_feed_rss"),
+    page("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="latest_feed_atom"),
+    page("feeds/entities/<int:pk>/rss/", feeds.EntityArticlesFeed(), name="entity_feed_rss"),
+    page("feeds/entities/<int:pk>/atom/", feeds.EntityArticlesAtomFeed(), name="entity_feed_atom"),
+    page("feeds/sources/<int:pk>/rss/", feeds.SourceArticlesFeed(), name="source_feed_rss"),
+    page("feeds/sources/<int:pk>/atom/", feeds.SourceArticlesAtomFeed(), name="source_feed_atom"),
+    page("sitemap.xml", sitemap_views.index,
          {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"}, name="sitemap"),
-    path("sitemap-<section>.xml", require_safe(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
+    page("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    page("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -14,7 +14,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
 
 from articles.filtersets import SurvivorIdField
 from articles.ingest import PUBLISHED_YEARS
@@ -32,8 +31,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def reader_page(view):
-    """A page readers read: GET and HEAD only (405 for anything else), sent with the policy."""
-    @require_safe
+    """A page readers read, sent with the policy (urls.py makes every page read-only)."""
     @wraps(view)
     def with_policy(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
@@ -155,7 +153,6 @@ def claim(request, pk):
     return render(request, "articles/claim_detail.html", {"detail": detail, "claim": detail.claim})
 
 
-@require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("articles:sitemap"))
     return render(request, "robots.txt", {"sitemap": sitemap}, content_type="text/plain; charset=utf-8")

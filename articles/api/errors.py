@@ -44,14 +44,13 @@ class PreconditionFailed(exceptions.APIException):
 
 
 class Busy(exceptions.APIException):
+    """SQLite lets one writer in at a time, and its busy timeout can run out while an import
+    writes batch after batch: the client may simply retry, so a 503 with Retry-After, not a 500."""
+
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "The archive is busy writing (an import may be running); nothing was changed. Try again."
     default_code = "busy"
-
-
-# SQLite lets one writer in at a time, and its busy timeout can run out while an import writes
-# batch after batch: the client may simply retry, so it gets a 503 with Retry-After, not a 500
-BUSY_RETRY_AFTER = 5  # seconds
+    wait = 5  # seconds: DRF's handler sends it as Retry-After
 
 
 def _locked(exc: Exception) -> bool:
@@ -75,24 +74,29 @@ def _join(prefix: str, key) -> str:
     return f"{prefix}.{key}" if prefix else str(key)
 
 
-def refused_before_a_view(request, exception=None, *, status_code: int, message: str, page):
-    """Django's own error responses (handler400, handler500: a Host it does not serve, an error
-    in a middleware) come before any API view: JSON under /api/ too, the site's page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"status": status_code, "code": "bad_request" if status_code == 400 else "error",
-                             "message": message}, status=status_code)
-    return page(request, exception) if exception is not None else page(request)
+INTERNAL_ERROR = "Internal error; it has been logged."
+
+
+# Django's own 400 and 500 (handler400, handler500: a Host it does not serve, an error in a
+# middleware) come before or around any API view: JSON under /api/ too, the site's page elsewhere
+
+
+def _under_api(request) -> bool:
+    return request.path.startswith("/api/")
 
 
 def bad_request(request, exception):
+    if not _under_api(request):
+        return defaults.bad_request(request, exception)
     message = ("The Host header names a host this server does not serve." if isinstance(exception, DisallowedHost)
                else "Bad request.")
-    return refused_before_a_view(request, exception, status_code=400, message=message, page=defaults.bad_request)
+    return JsonResponse({"status": 400, "code": "bad_request", "message": message}, status=400)
 
 
 def server_error(request):
-    return refused_before_a_view(request, status_code=500, message="Internal error; it has been logged.",
-                                 page=defaults.server_error)
+    if not _under_api(request):
+        return defaults.server_error(request)
+    return JsonResponse({"status": 500, "code": "error", "message": INTERNAL_ERROR}, status=500)
 
 
 def exception_handler(exc, context):
@@ -116,7 +120,7 @@ def exception_handler(exc, context):
         logger.exception("API error in %s", context.get("view"), exc_info=exc)
         set_rollback()
         return Response(
-            {"status": 500, "code": "error", "message": "Internal error; it has been logged."},
+            {"status": 500, "code": "error", "message": INTERNAL_ERROR},
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     body = {"status": response.status_code, "code": _code(exc), "message": "; ".join(_messages(exc.detail))}
@@ -124,8 +128,6 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, dict) else {GENERAL: exc.detail}
         body["fields"] = {key: _messages(value) for key, value in detail.items()}
     response.data = body
-    if isinstance(exc, Busy):
-        response["Retry-After"] = str(BUSY_RETRY_AFTER)
     return response
 
 

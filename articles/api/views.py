@@ -62,7 +62,7 @@ def _etag(data) -> str:
     return f'"{digest[:32]}"'
 
 
-def _names(header: str, etag: str, *, weak: bool) -> bool:
+def _etag_listed(header: str, etag: str, *, weak: bool) -> bool:
     """Whether an If-Match (strong comparison: a W/ tag never matches) or If-None-Match (weak
     comparison) header names `etag` (our ETags are strong)."""
     listed = parse_etags(header)
@@ -76,7 +76,7 @@ def check_if_match(request, representation: Callable[[], dict]) -> None:
     `representation`, worked out only then). If-Unmodified-Since is ignored, as RFC 9110 asks
     of a resource without a modification date: an ETag covers more than any one date."""
     header = request.META.get("HTTP_IF_MATCH")
-    if header is not None and not _names(header, _etag(representation()), weak=False):
+    if header is not None and not _etag_listed(header, _etag(representation()), weak=False):
         raise PreconditionFailed()
 
 
@@ -137,7 +137,8 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
         return self.visible(self.request.user)
 
     def get_object(self):
-        if int(self.kwargs[self.lookup_field]) > MAX_ID:  # no such row, and no query it could overflow
+        # past the largest id stored: no such row, and no query it could overflow
+        if int(self.kwargs[self.lookup_url_kwarg or self.lookup_field]) > MAX_ID:
             raise NotFound()
         return super().get_object()
 
@@ -146,7 +147,7 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
         check_if_match(request, lambda: response.data)
         etag = response["ETag"] = _etag(response.data)
         none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        if none_match is not None and _names(none_match, etag, weak=True):
+        if none_match is not None and _etag_listed(none_match, etag, weak=True):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return response
 

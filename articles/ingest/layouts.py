@@ -114,7 +114,7 @@ def _json_document(record: dict, *, line: int) -> Document:
     return Document(
         title=title,
         body=body,
-        language=language[:16],
+        language=language,
         source_url=url,
         published_at=published,
         line=line,
