@@ -1,6 +1,6 @@
 """SudachiPy analysis shared by extraction and search: one dictionary per process, one
-tokenizer per thread (a SudachiPy tokenizer must not be shared between threads), long
-texts analysed in chunks cut at sentence or paragraph ends.
+tokenizer per thread (a SudachiPy tokenizer must not be shared between threads), texts
+analysed a few lines at a time.
 
 >>> [t.surface for t in analyse("東京都に住む")]
 ['東京都', 'に', '住む']
@@ -16,9 +16,6 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from sudachipy import Dictionary, SplitMode
-
-# SudachiPy refuses an input over 49,149 bytes; leave room for its own normalisation.
-MAX_CHUNK_BYTES = 40_000
 
 _SKIPPED_POS = frozenset({"補助記号", "空白"})
 # The term that stands for a sentence end (。！？) or a line break, where the other symbols and
@@ -96,10 +93,12 @@ class _Analyser:
         self.word_flags = word_flags
         self.words: dict[tuple[int, str], tuple] = {}
         self.layouts: dict[tuple[int, str], tuple | None] = {}
-        # the same by word id alone, for the first surface seen: an int key is found faster
-        # than a (word id, surface) pair; other surfaces of a word (ｶﾞｽ for ガス) and words
-        # out of the vocabulary (they share ids) go on to the pairs
-        self.layout_by_id: dict[int, tuple[str, tuple | None]] = {}
+        # the same for dictionary words by word id alone, with the length of the first surface
+        # seen: a word's layout depends on its surface only through the length (ｶﾞｽ for ガス
+        # is longer), and the id and the end offset cost two calls that return numbers, where
+        # asking SudachiPy for the surface builds a string. Words out of the vocabulary share
+        # ids, so they go on to the (id, surface) pairs.
+        self.layout_by_id: dict[int, tuple[int, tuple | None]] = {}
         self.morphemes = None
 
     def word(self, morpheme, surface: str) -> tuple:
@@ -160,7 +159,8 @@ class _Analyser:
             layout = (" ".join(t for t, _, _ in terms), first, first_end - first, tuple(pairs), terms[-1][1])
         if len(self.layouts) < self.MAX_CACHED_WORDS:
             self.layouts[key] = layout
-            self.layout_by_id.setdefault(key[0], (surface, layout))
+            if not morpheme.is_oov():
+                self.layout_by_id.setdefault(key[0], (len(surface), layout))
         return layout
 
     def terms(self, text: str) -> tuple[str, list[int]]:
@@ -174,18 +174,19 @@ class _Analyser:
         last = 0  # the start of the last term placed
         for offset, chunk in chunks(text):
             self.morphemes = self.tokenizer.tokenize(chunk, out=self.morphemes)
-            start = offset  # morphemes cover the chunk end to end (see analyse())
+            start = 0  # morphemes cover the chunk end to end (see analyse())
             for m in self.morphemes:
-                surface = m.surface()
+                end = m.end()
                 seen = by_id.get(m.word_id())
-                layout = seen[1] if seen is not None and seen[0] == surface else self.layout(m, surface)
+                fits = seen is not None and seen[0] == end - start
+                layout = seen[1] if fits else self.layout(m, chunk[start:end])
                 if layout:
                     words, first, length, rest, last_start = layout
                     pieces.append(words)
-                    pairs += (start + first - last, length)
+                    pairs += (offset + start + first - last, length)
                     pairs += rest
-                    last = start + last_start
-                start += len(surface)
+                    last = offset + start + last_start
+                start = end
         return " ".join(pieces), pairs
 
 
@@ -207,37 +208,34 @@ def search_terms(text: str) -> tuple[str, list[int]]:
     return _analyser().terms(text)
 
 
-_CUT = re.compile(r"(?<=[。！？!?\n])")
+# Texts are analysed a few lines at a time: SudachiPy refuses an input over 49,149 bytes, and
+# its cost grows faster than the text (each number or katakana word it joins moves the rest of
+# the analysis in memory), so that a whole article costs about a tenth more than its pieces.
+PIECE_CHARS = 250  # with the spaces after a cut, 1,300 bytes at most: far under the limit
+_SENTENCE_END = re.compile(r"[。！？!?][」』）)]*\s{0,64}")
+_SPACES = re.compile(r"\s{0,64}")
 
 
-def chunks(text: str, limit: int = MAX_CHUNK_BYTES):
-    """Yield (offset, piece) covering `text`, each piece under `limit` UTF-8 bytes, cut after
-    a sentence or line end where there is one, else at a character boundary."""
-    if len(text) * 4 <= limit or len(text.encode("utf-8")) <= limit:
-        yield 0, text
-        return
+def chunks(text: str, size: int = PIECE_CHARS):
+    """Yield (offset, piece) covering `text`, each piece `size` characters or so: cut after a
+    line end where there is one (and the spaces after it, which SudachiPy reads as one word
+    with it), else after a sentence end, else after a space or 、, else anywhere."""
     start = 0
-    while start < len(text):
-        end = _cut_point(text, start, limit)
+    while len(text) - start > size:
+        end = _cut_point(text, start, start + size)
         yield start, text[start:end]
         start = end
+    if start < len(text) or not text:
+        yield start, text[start:]
 
 
 def _cut_point(text: str, start: int, limit: int) -> int:
-    # the longest prefix within the byte limit, then back off to the last sentence end in it
-    size, end = 0, start
-    while end < len(text):
-        size += len(text[end].encode("utf-8"))
-        if size > limit:
-            break
-        end += 1
-    if end == len(text):
-        return end
-    window = text[start:end]
-    cuts = [m.start() for m in _CUT.finditer(window) if m.start() > 0]
-    if cuts and cuts[-1] > len(window) // 4:
-        return start + cuts[-1]
-    space = max(window.rfind(" "), window.rfind("\u3000"), window.rfind("、"))
-    if space > len(window) // 4:
-        return start + space + 1
-    return end
+    low = start + (limit - start) // 4  # no piece much shorter than `size`
+    line_end = text.rfind("\n", low, limit)
+    if line_end >= 0:
+        return _SPACES.match(text, line_end + 1).end()
+    sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text, low, limit)]
+    if sentence_ends:
+        return sentence_ends[-1]
+    space = max(text.rfind(" ", low, limit), text.rfind("\u3000", low, limit), text.rfind("、", low, limit))
+    return space + 1 if space >= 0 else limit
