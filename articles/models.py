@@ -10,12 +10,14 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, OrderBy, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from articles.ingest.layouts import LANGUAGE_TAG
 from articles.ingest.names import MAX_KEY_CHARS
 
 
@@ -168,7 +170,10 @@ class Article(TimeStamped):
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     title = models.CharField(_("title"), max_length=500)
-    language = models.CharField(_("language"), max_length=16, default="ja", db_index=True)
+    language = models.CharField(
+        _("language"), max_length=16, default="ja", db_index=True,
+        validators=[RegexValidator(LANGUAGE_TAG, _("Enter a language tag such as ja, en or zh-Hant."))],
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True,

@@ -176,6 +176,8 @@ def merge_chain(records: list[dict]) -> dict:
         # 3000 in the archive's zone (Asia/Tokyo), where the site counts years
         (lambda rs: set_fields(first(rs, "article"), published_at="2999-12-31T23:59:59-09:00"), "out of range"),
         (lambda rs: set_fields(first(rs, "entity"), updated_at="yesterday"), "not an ISO 8601 date"),
+        # it becomes the article page's lang attribute, as the importer's check says
+        (lambda rs: set_fields(first(rs, "article"), language='ja"><b>'), "language: .*zh-Hant"),
         (lambda rs: set_fields(first(rs, "claim"), reviewed_by=7), "field 'reviewed_by' has the wrong type"),
         (lambda rs: set_fields(first(rs, "claim"), reviewed_by="x" * 151), "reviewed_by: "),
         (lambda rs: add_copy(rs, first(rs, "claim")), r"same fingerprint .* in article \d+ as claim \d+"),

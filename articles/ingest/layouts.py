@@ -23,8 +23,9 @@ _SOURCE_LINE = re.compile(r"^(?:出典|ソース|Source|SOURCE)\s*[:：]\s*(http
 _ATTRIBUTION_LINE = re.compile(r"^[(（]\s*(.{1,60}?)\s*(?:によると|による|より)\s*[)）]$")
 _CREDIT = re.compile(r"\s*(?:写真|画像|撮影|Photo|photo|PHOTO)\s*[:：]\s*(.+?)\s*$")
 _URL_LINE = re.compile(r"^https?://\S+$")
-# a BCP 47 language tag's shape (ja, en, zh-Hant, pt-BR): it becomes the pages' lang attribute
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+# a BCP 47 language tag's shape (ja, en, zh-Hant, pt-BR): it becomes the pages' lang attribute.
+# The Article model checks it too, for restored archives and editors' changes.
+LANGUAGE_TAG = re.compile(r"\A[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
 _SENTENCE_END = re.compile(r"[。．.！？!?」』）)]$")
 _KANA = re.compile(r"[\u3041-\u30ff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -108,7 +109,7 @@ def _json_document(record: dict, *, line: int) -> Document:
     published = text_field("published_at")
     parse_published_at(published)
     language = text_field("language")
-    if language and not (len(language) <= 16 and _LANGUAGE_TAG.fullmatch(language)):
+    if language and not (len(language) <= 16 and LANGUAGE_TAG.match(language)):
         raise IngestError(f"'language' is not a language tag such as ja or en: {language[:40]!r}")
     language = language or detect_language(title + body)
     return Document(
