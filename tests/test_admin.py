@@ -162,6 +162,30 @@ def test_renaming_an_entity_in_the_form_curates_it(client_editor, seeded):
     assert "editor" in history and "state before the first edit" in history
 
 
+def test_a_change_the_database_cannot_take_yet_is_a_503_to_retry(client_editor, seeded, monkeypatch):
+    """SQLite lets one writer in at a time: when its busy timeout runs out behind an import's
+    batches, the editor gets a page that says to retry, not a server error, and nothing of the
+    change was written."""
+    from django.db import OperationalError, transaction
+
+    from articles.services import curation
+
+    entity = Entity.objects.get(name="ミラ・ムラティ")
+
+    @transaction.atomic  # as every curation service is
+    def locked(**kwargs):
+        Entity.objects.filter(pk=entity.pk).update(name="半分")  # what the write did before the lock
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(curation, "entity_update", locked)
+    url = reverse("admin:articles_entity_change", args=[entity.pk])
+    response = client_editor.post(url, {"name": "Mira Murati", "kind": "person", "aliases": ""})
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert "もう一度お試しください" in response.content.decode()
+    entity.refresh_from_db()
+    assert entity.name == "ミラ・ムラティ" and not entity.curated
+
+
 @pytest.mark.parametrize("model", [Entity, Source])
 def test_names_and_aliases_without_a_visible_character_are_form_errors(client_editor, seeded, model):
     record = model.objects.order_by("id").first()

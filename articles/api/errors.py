@@ -18,7 +18,6 @@ import logging
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -27,6 +26,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+from articles.busy import RETRY_AFTER, database_locked
 
 logger = logging.getLogger(__name__)
 GENERAL = "non_field_errors"
@@ -50,11 +51,7 @@ class Busy(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "The archive is busy writing (an import may be running); nothing was changed. Try again."
     default_code = "busy"
-    wait = 5  # seconds: DRF's handler sends it as Retry-After
-
-
-def _locked(exc: Exception) -> bool:
-    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+    wait = RETRY_AFTER  # seconds: DRF's handler sends it as Retry-After
 
 
 def _messages(detail, prefix: str = "") -> list[str]:
@@ -113,7 +110,7 @@ def exception_handler(exc, context):
         exc = RequestTooLarge(f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
     elif isinstance(exc, TooManyFieldsSent):
         exc = exceptions.ParseError(f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} query parameters.")
-    elif _locked(exc):
+    elif database_locked(exc):
         exc = Busy()
     response = drf_exception_handler(exc, context)
     if response is None:
