@@ -8,13 +8,14 @@ from tqdm import tqdm
 from articles.ingest.parallel import default_workers
 from articles.models import Article
 from articles.search import rebuild_index
+from articles.search.indexing import BATCH
 
 
 class Command(BaseCommand):
     help = "Rebuild the full-text search index from the articles in the database."
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=BATCH, help=f"articles per batch (default: {BATCH})")
         parser.add_argument("--workers", type=int, default=default_workers(),
                             help="analysing processes (default: one per core)")
 
