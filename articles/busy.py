@@ -1,7 +1,8 @@
 """A request SQLite cannot serve before its busy timeout runs out (another writer holds the
 database: an import writes batch after batch) is a 503 with Retry-After, on the site and in the
 admin as in the API (articles.api.errors.Busy), not a 500: the client may simply retry. Editors'
-changes go through atomic services, so the one refused is rolled back whole."""
+edits and actions go through atomic services, so the one refused is rolled back whole; an
+upload keeps the batches it stored before, and its retry finds them unchanged."""
 
 from django.db import OperationalError
 from django.http import HttpResponse

@@ -24,7 +24,7 @@ _ATTRIBUTION_LINE = re.compile(r"^[(（]\s*(.{1,60}?)\s*(?:によると|によ�
 _CREDIT = re.compile(r"\s*(?:写真|画像|撮影|Photo|photo|PHOTO)\s*[:：]\s*(.+?)\s*$")
 _URL_LINE = re.compile(r"^https?://\S+$")
 # a BCP 47 language tag's shape (ja, en, zh-Hant, pt-BR): it becomes the pages' lang attribute.
-# The Article model checks it too, for restored archives and editors' changes.
+# The Article model checks it too, for restored archives (import_archive).
 LANGUAGE_TAG = re.compile(r"\A[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
 _SENTENCE_END = re.compile(r"[。．.！？!?」』）)]$")
 _KANA = re.compile(r"[\u3041-\u30ff]")

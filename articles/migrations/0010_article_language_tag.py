@@ -1,5 +1,5 @@
 """An article's language must look like a language tag (ja, en, zh-Hant): the importer already
-checked it; now restored archives and editors' changes are checked too. A validator only: no
+checked it; now restored archives (import_archive) are checked too. A validator only: no
 SQL, and rows stored before are left as they are."""
 
 import django.core.validators
