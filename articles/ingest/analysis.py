@@ -65,9 +65,33 @@ def fold(text: str) -> str:
     return "".join(pieces).casefold()
 
 
+class _Separators(dict):
+    """A str.translate() table that turns every character a term is not made of into "-".
+
+    A term is made of letters, marks, numbers and private-use characters; any other character
+    (・ in イー・モバイル, ×, ‐, emoji, a zero-width space) stands between two terms, as ASCII
+    punctuation does. "-" is ASCII punctuation: SQLite's FTS5 `ascii` tokenizer splits there,
+    and PostgreSQL's vectors read it as a space (migrations 0009, 0011), so both databases split
+    where the Unicode categories say, without FTS5's costlier `unicode61` tokenizer."""
+
+    def __missing__(self, code: int) -> int | str:
+        category = unicodedata.category(chr(code))
+        kept = code < 0x80 or category[0] in "LMN" or category == "Co"
+        self[code] = code if kept else "-"
+        return self[code]
+
+
+_SEPARATORS = _Separators()
+
+
+def _as_term(folded: str) -> str:
+    """A folded word as a search term: no whitespace (the index separates terms by it), and
+    "-" for the characters that separate terms."""
+    return "".join(folded.split()).translate(_SEPARATORS)
+
+
 def _term(text: str) -> str:
-    """A search term: folded, and never containing whitespace (the index separates by it)."""
-    return "".join(fold(text).split())
+    return _as_term(fold(text))
 
 
 def _get_dictionary() -> Dictionary:
@@ -112,7 +136,7 @@ class _Analyser:
             terms = ((SENTENCE_BREAK, 0, len(surface)),)
         elif pos[0] not in _SKIPPED_POS:
             key = fold(normalized)
-            folded = "".join(key.split())
+            folded = _as_term(key)
             terms = ((folded, 0, len(surface)),) if folded else ()
             parts = morpheme.split(SplitMode.A) if not oov else ()
             if len(parts) > 1:

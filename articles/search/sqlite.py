@@ -1,5 +1,7 @@
 """SQLite backend: an FTS5 table over SearchDocument (external content, kept in step by
-triggers, created in migration 0002), ranked by bm25 with the title weighted highest."""
+triggers, created in migration 0002; its `ascii` tokenizer, since 0011, only splits the terms
+at spaces and punctuation: the analysis has done the rest), ranked by bm25 with the title
+weighted highest."""
 
 from __future__ import annotations
 

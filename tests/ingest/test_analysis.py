@@ -5,6 +5,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from articles.ingest.analysis import PIECE_CHARS, analyse, chunks
 from articles.ingest.terms import decode_offsets, index_field
 
@@ -69,6 +71,21 @@ def test_terms_fold_width_and_case_and_keep_offsets():
     spans = decode_offsets(field.offsets)
     assert text[slice(*spans[0])] == "ｻﾞｯｶｰﾊﾞｰｸﾞ"
     assert text[slice(*spans[-2])] == "東京"
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("イー・モバイルが", "イー-モバイル イー - モバイル が"),  # ・ separates words, as ASCII punctuation does
+        ("セブン‐イレブン", "セブン-イレブン"),  # a hyphen from outside ASCII
+        ("ゔあ゙あ゙っ", "ゔあ゙あ゙っ"),  # combining marks belong to the word
+        ("ＣＥＯ・ｻﾞｯｶｰﾊﾞｰｸﾞ", "ceo ザッカーバーグ"),  # a ・ of its own is a symbol: no term
+    ],
+)
+def test_characters_that_only_separate_words_become_ascii_punctuation(text, terms):
+    field = index_field(text)
+    assert field.terms == terms
+    assert len(decode_offsets(field.offsets)) == len(terms.split())
 
 
 def test_ingest_imports_without_django():

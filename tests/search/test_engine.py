@@ -241,6 +241,50 @@ def test_the_index_follows_reimports(db, write_file):
     assert search("琵琶湖").total == 0
 
 
+@pytest.fixture
+def separated_words(db, write_file):
+    body = "イー・モバイルとセブン‐イレブンが提携した。"
+    path = write_file("separated.jsonl", json.dumps(
+        {"title": "提携の発表", "body": body, "url": "https://example.jp/separated"}, ensure_ascii=False))
+    assert not import_paths([path]).failures
+
+
+def _finds_separated_words():
+    """What a reader finds where ・ and ‐ stand between words: each word, and the whole,
+    marked in the original text."""
+    assert search("モバイル").total == 1 and search("イレブン").total == 1
+    page = search("イー・モバイル")
+    assert page.total == 1 and "<mark>イー・モバイル</mark>" in page.hits[0].snippet
+    assert search("モバイルイー").total == 0
+
+
+def test_words_are_found_on_either_side_of_a_separating_character(separated_words):
+    _finds_separated_words()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_separates_the_terms_already_stored(separated_words):
+    """Migration 0011: terms stored before it hold ・ where the analysis now writes "-"."""
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.models import F, Value
+    from django.db.models.functions import Replace
+
+    from articles.models import SearchDocument
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0010_article_language_tag")])
+    SearchDocument.objects.update(body=Replace(F("body"), Value("イー-"), Value("イー・")))
+    assert "イー・モバイル" in SearchDocument.objects.get().body
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert "イー-モバイル" in SearchDocument.objects.get().body
+    _finds_separated_words()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'")
+            assert "tokenize='ascii'" in cursor.fetchone()[0]
+
+
 def test_postgresql_stores_the_index_with_lz4(db):
     """Migration 0006: lz4, where the server has it, compresses faster than pglz."""
     if connection.vendor != "postgresql":
