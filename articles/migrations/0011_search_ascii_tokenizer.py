@@ -17,6 +17,7 @@ Backwards, FTS5 reads the terms with unicode61 again; the "-" stay, and unicode6
 
 import re
 import unicodedata
+from importlib import import_module
 
 from django.db import migrations
 
@@ -25,28 +26,10 @@ FTS = """CREATE VIRTUAL TABLE articles_fts USING fts5(
     content='articles_searchdocument', content_rowid='article_id',
     tokenize='{tokenizer}'
 )"""
-TRIGGERS = [
-    """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles_searchdocument BEGIN
-        INSERT INTO articles_fts(rowid, title, headings, body, names)
-        VALUES (new.article_id, new.title, new.headings, new.body, new.names);
-    END""",
-    """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles_searchdocument BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, headings, body, names)
-        VALUES ('delete', old.article_id, old.title, old.headings, old.body, old.names);
-    END""",
-    """CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles_searchdocument BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, headings, body, names)
-        VALUES ('delete', old.article_id, old.title, old.headings, old.body, old.names);
-        INSERT INTO articles_fts(rowid, title, headings, body, names)
-        VALUES (new.article_id, new.title, new.headings, new.body, new.names);
-    END""",
-]
-DROP = [
-    "DROP TRIGGER IF EXISTS articles_fts_update",
-    "DROP TRIGGER IF EXISTS articles_fts_delete",
-    "DROP TRIGGER IF EXISTS articles_fts_insert",
-    "DROP TABLE IF EXISTS articles_fts",
-]
+# the triggers and their removal as migration 0002 wrote them: the table is made anew, they with it
+_INITIAL = import_module("articles.migrations.0002_search_index")
+TRIGGERS = _INITIAL.SQLITE[1:]
+DROP = _INITIAL.SQLITE_REVERSE
 FILL = "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"
 FIELDS = ("title", "headings", "body", "names")
 BATCH = 500
