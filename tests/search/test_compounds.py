@@ -3,6 +3,7 @@ to an exclusion, and the limits of matching parts side by side (a sentence end p
 PostgreSQL keeps no position past 16,383 nor more than 256 positions of one word)."""
 
 import json
+import string
 
 import pytest
 from django.db import connection
@@ -205,6 +206,18 @@ def test_both_databases_read_punctuation_in_terms_alike(load):
     load({"web": ("お知らせ", "詳しくは http://www.example.jp/news を見る。金利は3.5%に上がった。午前9時a.m.に発表。")})
     for query in ("http", "jp", "news", "3", "5", '"3.5"', "a.m.", "www.example.jp"):
         assert names(search(query)) == {"web"}, query
+
+
+def test_postgresql_vectors_read_every_ascii_mark_as_a_space(db):
+    """Migration 0012: each of the 32 marks FTS5's tokenizer splits at parts two words of a
+    PostgreSQL vector; left to its parser, a hyphen, a dot or a slash would join them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's vectors")
+    text = "".join(f"w{i}{mark}" for i, mark in enumerate(string.punctuation)) + "w32"
+    words = [f"w{i}" for i in range(33)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tsvector_to_array(articles_search_vector('', '', '', %s))", [text])
+        assert sorted(cursor.fetchone()[0]) == sorted(words)
 
 
 def test_a_phrase_may_hold_a_sentence_end(load):
