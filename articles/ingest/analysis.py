@@ -70,9 +70,10 @@ class _Separators(dict):
 
     A term is made of letters, marks, numbers and private-use characters; any other character
     (・ in イー・モバイル, ×, ‐, emoji, a zero-width space) stands between two terms, as ASCII
-    punctuation does. "-" is ASCII punctuation: SQLite's FTS5 `ascii` tokenizer splits there,
-    and PostgreSQL's vectors read it as a space (migrations 0009, 0011), so both databases split
-    where the Unicode categories say, without FTS5's costlier `unicode61` tokenizer."""
+    punctuation does. "-" is ASCII punctuation: SQLite's FTS5 `ascii` tokenizer splits there
+    (migration 0011), and PostgreSQL's vectors read it as a space (migration 0009), so both
+    databases split where the Unicode categories say, without FTS5's costlier `unicode61`
+    tokenizer."""
 
     def __missing__(self, code: int) -> int | str:
         category = unicodedata.category(chr(code))
