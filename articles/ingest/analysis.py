@@ -91,10 +91,6 @@ def _as_term(folded: str) -> str:
     return "".join(folded.split()).translate(_SEPARATORS)
 
 
-def _term(text: str) -> str:
-    return _as_term(fold(text))
-
-
 def _get_dictionary() -> Dictionary:
     global _dictionary
     with _dictionary_lock:
@@ -142,7 +138,7 @@ class _Analyser:
             parts = morpheme.split(SplitMode.A) if not oov else ()
             if len(parts) > 1:
                 base = morpheme.begin()
-                terms += tuple((_term(p.normalized_form()), p.begin() - base, p.end() - base) for p in parts)
+                terms += tuple((_as_term(fold(p.normalized_form())), p.begin() - base, p.end() - base) for p in parts)
         word = (pos, normalized, oov, terms, key, self.word_flags(surface, pos, oov, terms))
         if len(self.words) < self.MAX_CACHED_WORDS:
             self.words[morpheme.word_id(), surface] = word
