@@ -113,13 +113,13 @@ class _Analyser:
 
         self.word_flags = word_flags
         self.words: dict[tuple[int, str], tuple] = {}
-        self.layouts: dict[tuple[int, str], tuple | None] = {}
-        # the same for dictionary words by word id alone, with the length of the first surface
-        # seen: a word's layout depends on its surface only through the length (ｶﾞｽ for ガス
-        # is longer), and the id and the end offset cost two calls that return numbers, where
-        # asking SudachiPy for the surface builds a string. Words out of the vocabulary share
-        # ids, so they go on to the (id, surface) pairs.
-        self.layout_by_id: dict[int, tuple[int, tuple | None]] = {}
+        self.layouts: dict[tuple[int, str], tuple] = {}
+        # the same for dictionary words by word id alone: the layout of the first surface seen,
+        # used where the length it starts with fits. A word's layout depends on its surface
+        # only through the length (ｶﾞｽ for ガス is longer), and the id and the end offset cost
+        # two calls that return numbers, where asking SudachiPy for the surface builds a string.
+        # Words out of the vocabulary share ids, so they go on to the (id, surface) pairs.
+        self.layout_by_id: dict[int, tuple] = {}
         self.morphemes = None
 
     def word(self, morpheme, surface: str) -> tuple:
@@ -162,26 +162,27 @@ class _Analyser:
             ]
         return tokens
 
-    def layout(self, morpheme, surface: str) -> tuple | None:
-        """How a word lays out in the index, worked out once per word: its terms joined by
-        spaces, the first term's start in the word and length, the (start delta, length)
-        pairs of the other terms flattened, and the last term's start in the word. None for
-        a word without terms (symbols, spaces)."""
+    def layout(self, morpheme, surface: str) -> tuple:
+        """How a word lays out in the index, worked out once per word: the surface's length,
+        its terms joined by spaces ("" for a word without terms: symbols, spaces), the first
+        term's start in the word and length, the (start delta, length) pairs of the other
+        terms flattened, and the last term's start in the word."""
         key = (morpheme.word_id(), surface)
         if key in self.layouts:
             return self.layouts[key]
         terms = (self.words.get(key) or self.word(morpheme, surface))[3]
-        layout = None
+        layout = (len(surface), "", 0, 0, (), 0)
         if terms:
             pairs: list[int] = []
             for (_, before, _), (_, start, end) in pairwise(terms):
                 pairs += (start - before, end - start)
             _, first, first_end = terms[0]
-            layout = (" ".join(t for t, _, _ in terms), first, first_end - first, tuple(pairs), terms[-1][1])
+            words = " ".join(t for t, _, _ in terms)
+            layout = (len(surface), words, first, first_end - first, tuple(pairs), terms[-1][1])
         if len(self.layouts) < self.MAX_CACHED_WORDS:
             self.layouts[key] = layout
             if not morpheme.is_oov():
-                self.layout_by_id.setdefault(key[0], (len(surface), layout))
+                self.layout_by_id.setdefault(key[0], layout)
         return layout
 
     def terms(self, text: str) -> tuple[str, list[int]]:
@@ -191,6 +192,7 @@ class _Analyser:
         the lists term by term cost as much again as the loop itself."""
         by_id = self.layout_by_id
         pieces: list[str] = []
+        append = pieces.append
         pairs: list[int] = []
         last = 0  # the start of the last term placed
         for offset, chunk in chunks(text):
@@ -198,15 +200,17 @@ class _Analyser:
             start = 0  # morphemes cover the chunk end to end (see analyse())
             for m in self.morphemes:
                 end = m.end()
-                seen = by_id.get(m.word_id())
-                fits = seen is not None and seen[0] == end - start
-                layout = seen[1] if fits else self.layout(m, chunk[start:end])
-                if layout:
-                    words, first, length, rest, last_start = layout
-                    pieces.append(words)
-                    pairs += (offset + start + first - last, length)
-                    pairs += rest
-                    last = offset + start + last_start
+                layout = by_id.get(m.word_id())
+                if layout is None or layout[0] != end - start:
+                    layout = self.layout(m, chunk[start:end])
+                if layout[1]:
+                    _, words, first, length, rest, last_start = layout
+                    append(words)
+                    here = offset + start
+                    pairs += (here + first - last, length)
+                    if rest:
+                        pairs += rest
+                    last = here + last_start
                 start = end
         return " ".join(pieces), pairs
 
