@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -85,6 +86,32 @@ class CuratedAdmin(SelectionChecked, SimpleHistoryAdmin):
             self.save_through_service(request, stored, form)
         except ValidationError as exc:
             raise PermissionDenied("; ".join(exc.messages)) from exc
+
+
+class NamesakesWarned:
+    """After a save, a warning if another record has one of the saved record's names. Saving it
+    is allowed (two people can share a name), but the editor should know, and have the merge
+    one click away."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        namesakes = list(
+            type(obj).objects.filter(merged_into=None, name_keys__key__in=obj.name_keys.values("key"))
+            .exclude(pk=obj.pk).distinct().order_by("pk")[:5]
+        )
+        if not namesakes:
+            return
+        opts = obj._meta
+        links = format_html_join(
+            ", ", '<a href="{}">{}</a>',
+            ((reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[n.pk]), n) for n in namesakes),
+        )
+        together = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?" + urlencode({"q": obj.name})
+        self.message_user(request, format_html(
+            _('{record} shares a name with {links}: <a href="{together}">list them together</a> to merge them '
+              "if they are the same."),
+            record=obj, links=links, together=together,
+        ), messages.WARNING)
 
 
 # -------------------------------------------------------------------------------------------
@@ -215,7 +242,7 @@ class EntityForm(forms.ModelForm):
 
 
 @admin.register(Entity)
-class EntityAdmin(CuratedAdmin):
+class EntityAdmin(NamesakesWarned, CuratedAdmin):
     form = EntityForm
     list_display = ["name", "kind", "alias_list", "mention_count", "article_count", "merged_into", "curated"]
     list_filter = ["kind", HasDuplicatesFilter, "curated", ("merged_into", admin.EmptyFieldListFilter)]
@@ -274,7 +301,7 @@ class SourceForm(forms.ModelForm):
 
 
 @admin.register(Source)
-class SourceAdmin(CuratedAdmin):
+class SourceAdmin(NamesakesWarned, CuratedAdmin):
     form = SourceForm
     list_display = ["name", "kind", "domain", "alias_list", "article_count", "merged_into", "curated"]
     list_filter = ["kind", "curated", ("merged_into", admin.EmptyFieldListFilter)]

@@ -326,3 +326,20 @@ def test_create_editor_without_a_terminal_says_to_use_password_env(monkeypatch, 
     monkeypatch.setenv("BOB_PASSWORD", "correct horse battery staple")
     call_command("create_editor", "bob", "--password-env", "BOB_PASSWORD", stdout=StringIO())
     assert User.objects.get(username="bob").groups.filter(name="Editors").exists()
+
+
+@pytest.mark.parametrize("model", [Entity, Source])
+def test_saving_a_name_another_record_has_warns_with_links_to_both(client_editor, seeded, model):
+    first, second = model.objects.order_by("id")[:2]
+    url = reverse(f"admin:articles_{model._meta.model_name}_change", args=[second.pk])
+    form = {"kind": second.kind, "url": getattr(second, "url", ""), "aliases": ""}
+    page = client_editor.post(url, {**form, "name": "<b>別名</b>"}, follow=True)
+    assert [m.level_tag for m in page.context["messages"]] == ["success"]  # no namesake: no warning
+    page = client_editor.post(url, {**form, "name": first.name}, follow=True)
+    second.refresh_from_db()
+    assert second.name == first.name  # saved all the same: namesakes can be different people
+    warning = next(m for m in page.context["messages"] if m.level_tag == "warning")
+    first_url = reverse(f"admin:articles_{model._meta.model_name}_change", args=[first.pk])
+    assert f'<a href="{first_url}">' in str(warning) and "?q=" in str(warning)
+    html = page.content.decode()
+    assert "&lt;b&gt;別名&lt;/b&gt;" in html and "<b>別名</b>" not in html  # the old name, now an alias, escaped
