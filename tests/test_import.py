@@ -3,6 +3,7 @@ editors' work surviving a re-import."""
 
 import json
 import logging
+import re
 from io import StringIO
 
 import pytest
@@ -533,3 +534,13 @@ def test_a_name_learnt_later_finds_the_articles_stored_before(write_file):
     stored = dict(SearchDocument.objects.values_list("article_id", "names"))
     assert rebuild_index() == (2, 0)  # nothing left for a rebuild to change
     assert dict(SearchDocument.objects.values_list("article_id", "names")) == stored
+
+
+def test_the_summary_counts_an_entity_once_however_many_articles_name_it(write_file):
+    files = [write_file(f"{i}.txt", f"{title}\n\nトヨタ自動車の豊田章男会長は東京都内で{title}について話した。\n")
+             for i, title in enumerate(["決算", "新工場"])]
+    code, out, _ = run(*files)
+    assert code == 0
+    named = Entity.objects.filter(mentions__isnull=False).distinct().count()
+    assert Mention.objects.count() > named >= 2  # both articles name the same entities
+    assert re.search(rf"; {named} entities, ", out), out

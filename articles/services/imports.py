@@ -61,7 +61,7 @@ class ImportReport:
     counts: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason); a file may have several
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, which article it repeats); unchanged
-    entities: int = 0
+    entity_keys: set[str] = field(default_factory=set)  # each entity once, however many articles name it
     claims: int = 0
     started: float = field(default_factory=time.perf_counter)
 
@@ -77,7 +77,7 @@ class ImportReport:
                 (name, document.locate(f"skipped, the same text as article {article.pk} ({article.source_url})"))
             )
         if outcome.status != UNCHANGED:
-            self.entities += len(outcome.parsed.entities)
+            self.entity_keys.update(e.key for e in outcome.parsed.entities)
             self.claims += len(outcome.parsed.claims)
 
     @property
@@ -90,7 +90,7 @@ class ImportReport:
         duplicates = f" ({len(self.duplicates)} duplicate{pluralize(len(self.duplicates))})" if self.duplicates else ""
         return (
             f"{c[IMPORTED]} imported, {c[UPDATED]} updated, {c[UNCHANGED]} unchanged{duplicates}, "
-            f"{c[FAILED]} failed; {self.entities} entities, {self.claims} claims; {seconds:.1f} s"
+            f"{c[FAILED]} failed; {len(self.entity_keys)} entities, {self.claims} claims; {seconds:.1f} s"
         )
 
 
