@@ -342,4 +342,5 @@ def test_saving_a_name_another_record_has_warns_with_links_to_both(client_editor
     first_url = reverse(f"admin:articles_{model._meta.model_name}_change", args=[first.pk])
     assert f'<a href="{first_url}">' in str(warning) and "?q=" in str(warning)
     html = page.content.decode()
+    assert f'<a href="{first_url}">' in html  # shown as a link, not as escaped markup
     assert "&lt;b&gt;別名&lt;/b&gt;" in html and "<b>別名</b>" not in html  # the old name, now an alias, escaped
