@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from articles.models import SearchDocument
 from articles.search import search
@@ -89,6 +90,9 @@ def test_rebuild_rewrites_only_documents_that_changed(search_articles):
     call_command("rebuild_search_index", stdout=out)
     assert out.getvalue().strip() == f"indexed {len(search_articles)} articles, 1 of them changed"
     assert search("古い").total == 0
+    if connection.vendor == "sqlite":  # FTS5 checks its index against the documents' terms
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
     out = StringIO()
     call_command("rebuild_search_index", "--workers", "2", stdout=out)
     assert out.getvalue().strip() == f"indexed {len(search_articles)} articles, 0 of them changed"
