@@ -208,6 +208,9 @@ class Article(TimeStamped):
             models.Index(fields=["source_url"], name="article_source_url"),
             # "the published articles of this source" (source pages, the API's visibility rules)
             models.Index(fields=["source", "status"], name="article_source_status"),
+            # the API's lists: the published articles in id order, as its cursor walks them,
+            # without sorting them all first (article_listing is in another order)
+            models.Index(fields=["status", "id"], name="article_status_id"),
         ]
 
     def __str__(self) -> str:

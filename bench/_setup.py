@@ -106,6 +106,7 @@ def _copy_until(target: int) -> None:
 
     from articles.ingest import index_field
     from articles.models import Article, Claim, Mention, SearchDocument
+    from articles.services.rows import update_statistics
 
     originals = list(Article.objects.order_by("id").values_list("id", "title"))
     copy = 0
@@ -149,9 +150,12 @@ def _copy_until(target: int) -> None:
             cursor.execute(statement)
         if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
-        # VACUUM too on PostgreSQL: the copies and the importer's names refresh leave dead rows and
-        # no visibility map, which a live archive's autovacuum would long since have dealt with
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        else:
+            # VACUUM too: the copies and the importer's names refresh leave dead rows and no
+            # visibility map, which a live archive's autovacuum would long since have dealt with
+            cursor.execute("VACUUM ANALYZE")
+    # SQLite: the sampled statistics an import leaves, which the planner of a live archive reads
+    update_statistics()
 
 
 def _copy_rows(cursor, model, changed: dict, where: str, params: list) -> None:

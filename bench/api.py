@@ -10,6 +10,8 @@ http.client (a new connection per request: gunicorn's sync workers close it). Ea
 is driven for S seconds after a warm-up, then gunicorn is stopped:
 
   list    /api/v1/articles/?page_size=50, from the start or from a random cursor
+  source  /api/v1/articles/?source=<id>&page_size=50, for every source: the publisher of them
+          all, and outlets that a few articles cite
   search  /api/v1/articles/?search=<word>&page_size=20, the words of bench/search.py
   detail  /api/v1/articles/<random id>/
 
@@ -127,8 +129,9 @@ def main() -> int:
 
     from django.db import connection
 
-    from articles.models import Article
+    from articles.models import Article, Source
 
+    source_ids = list(Source.objects.values_list("id", flat=True))
     article_ids = list(Article.objects.published().values_list("id", flat=True))
     connection.close()
     rng = random.Random(1)
@@ -136,6 +139,7 @@ def main() -> int:
     endpoints = {
         "list": ["/api/v1/articles/?page_size=50"]
                 + [f"/api/v1/articles/?page_size=50&cursor={cursor(i)}" for i in sample],
+        "source": [f"/api/v1/articles/?page_size=50&source={i}" for i in source_ids],
         "search": [f"/api/v1/articles/?page_size=20&search={quote(q)}" for q in QUERIES],
         "detail": [f"/api/v1/articles/{i}/" for i in sample],
     }

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from articles import filtersets
 from articles.models import Article, Claim, Entity, Source
 
 from .conftest import ids, results
@@ -22,6 +23,21 @@ def test_articles_by_entity_source_language_and_dates(anon, archive):
     assert ids(anon.get("/api/v1/articles/", {"published_from": "2024-09-01", "published_to": "2024-09-01"})) == [
         archive.tokyo.pk]
     assert ids(anon.get("/api/v1/articles/", {"published_to": "2024-08-31"})) == [archive.english.pk]
+
+
+@pytest.mark.parametrize("walk_above", [0, filtersets.WALK_ABOVE], ids=["walked", "collected"])
+def test_a_source_finds_the_same_articles_walked_or_collected(anon, editor_client, archive, monkeypatch, walk_above):
+    """A source with many articles is found by walking the list, one with few through its
+    indexes: the same articles either way, its own and those citing it, each once, drafts
+    for editors only."""
+    monkeypatch.setattr(filtersets, "WALK_ABOVE", walk_above)
+    tokyo_source = archive.tokyo.source
+    archive.english.attributed_to.add(tokyo_source)
+    archive.tokyo.attributed_to.add(tokyo_source)  # its own and citing it: listed once
+    assert ids(anon.get("/api/v1/articles/", {"source": tokyo_source.pk})) == sorted(
+        [archive.tokyo.pk, archive.english.pk])
+    assert ids(anon.get("/api/v1/articles/", {"source": archive.draft_source.pk})) == []
+    assert ids(editor_client.get("/api/v1/articles/", {"source": archive.draft_source.pk})) == [archive.draft.pk]
 
 
 def test_article_status_filter_is_for_editors(anon, editor_client, archive):
