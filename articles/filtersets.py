@@ -26,8 +26,12 @@ from django.utils.translation import gettext_lazy as _
 from articles.ingest import name_key
 from articles.models import Article, Claim, Entity, EntityName, Mention, Source, SourceName
 from articles.search import day_start
-from articles.selectors import WALK_ABOVE
 
+# Up to this many articles of its own or citing it, a source's articles are collected through
+# its indexes (a first page in 13 ms for 20,000 of 100,000 articles, 22 ms for 60,000) rather
+# than found by walking the list in id order, which tests every article up to the page when
+# they are few or recent (120 to 180 ms for an outlet one article cites, or the newest 3,000)
+COLLECT_UP_TO = 20_000
 MAX_ID = 2**63 - 1  # the largest id the databases store; larger ones must not reach a query
 # far enough from the calendar's ends that moving to UTC or to the next day stays in range
 EARLIEST, LATEST = dt.date(2, 1, 1), dt.date(9998, 12, 31)
@@ -129,10 +133,9 @@ class ArticleFilterSet(django_filters.FilterSet):
     def filter_source(self, queryset, name, value: int):
         own = Article.objects.filter(source_id=value).order_by().values("id")
         cited = Article.attributed_to.through.objects.filter(source_id=value).values("article_id")
-        if own[WALK_ABOVE:].exists() or cited[WALK_ABOVE:].exists():
-            # many: walking the list in its order soon meets a page of them
+        if own[COLLECT_UP_TO:].exists() or cited[COLLECT_UP_TO:].exists():
+            # so many that walking the list soon meets a page of them
             return queryset.filter(Q(source_id=value) | Q(id__in=cited))
-        # few: found through the source's indexes, where a walk would test every article
         return queryset.filter(id__in=own.union(cited))
 
     def filter_published_from(self, queryset, name, value: dt.date):

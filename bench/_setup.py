@@ -154,7 +154,7 @@ def _copy_until(target: int) -> None:
             # VACUUM too: the copies and the importer's names refresh leave dead rows and no
             # visibility map, which a live archive's autovacuum would long since have dealt with
             cursor.execute("VACUUM ANALYZE")
-    # SQLite: the sampled statistics an import leaves, which the planner of a live archive reads
+    # SQLite: the statistics an import leaves, which the planner of a live archive reads
     update_statistics()
 
 

@@ -44,8 +44,8 @@ def update_statistics() -> None:
     chose plans that made the search facets 25 times slower on a freshly imported archive.
     PostgreSQL's autovacuum keeps its own.
 
-    Each index is sampled (milliseconds), but the articles' are read in full (65 ms at 100,000
-    articles): a sample made a column of few values look selective (401 articles per status
+    Every index is sampled (milliseconds), then the articles' are read again in full (65 ms at
+    100,000 articles): a sample made a column of few values look selective (401 articles per status
     where all 100,000 were published), and the planner then read every published article to
     find the sitemap's latest date (130 ms) instead of one entry of the updated_at index."""
     if connection.vendor != "sqlite":

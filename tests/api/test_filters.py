@@ -25,12 +25,13 @@ def test_articles_by_entity_source_language_and_dates(anon, archive):
     assert ids(anon.get("/api/v1/articles/", {"published_to": "2024-08-31"})) == [archive.english.pk]
 
 
-@pytest.mark.parametrize("walk_above", [0, filtersets.WALK_ABOVE], ids=["walked", "collected"])
-def test_a_source_finds_the_same_articles_walked_or_collected(anon, editor_client, archive, monkeypatch, walk_above):
+@pytest.mark.parametrize("collect_up_to", [0, filtersets.COLLECT_UP_TO], ids=["walked", "collected"])
+def test_a_source_finds_the_same_articles_walked_or_collected(anon, editor_client, archive, monkeypatch,
+                                                              collect_up_to):
     """A source with many articles is found by walking the list, one with few through its
     indexes: the same articles either way, its own and those citing it, each once, drafts
     for editors only."""
-    monkeypatch.setattr(filtersets, "WALK_ABOVE", walk_above)
+    monkeypatch.setattr(filtersets, "COLLECT_UP_TO", collect_up_to)
     tokyo_source = archive.tokyo.source
     archive.english.attributed_to.add(tokyo_source)
     archive.tokyo.attributed_to.add(tokyo_source)  # its own and citing it: listed once
