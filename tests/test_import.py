@@ -9,12 +9,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from articles.models import Article, Claim, Entity, Mention, Source
 from articles.search import search_facets
 from articles.services import curation
 from articles.services.imports import import_paths, import_upload
+from articles.services.rows import update_statistics
 
 from .conftest import SEED
 
@@ -185,8 +186,6 @@ def test_characters_no_database_stores_are_refused_on_every_database(write_file,
 
 
 def test_a_refusal_of_the_database_is_one_line_without_a_traceback(write_file, monkeypatch, caplog):
-    from django.db import connection
-
     from articles.services import imports
 
     if connection.vendor != "postgresql":
@@ -510,14 +509,27 @@ def test_livedoor_articles_import_in_parallel_with_entities_and_claims(livedoor_
 
 
 def test_an_import_leaves_sqlite_planner_statistics(write_file):
-    from django.db import connection
-
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
     run(write_file("a.txt", ARTICLE))
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles_mention'")
         assert cursor.fetchone()[0] > 0
+
+
+def test_the_planner_counts_the_articles_of_each_status_in_full(db):
+    """A sample of 400 index entries made 'published' look rare in a large archive (401 of
+    100,000), so SQLite read every published article where one index entry would do."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum gathers its own statistics")
+    Article.objects.bulk_create(
+        Article(slug=f"a{i}", title="t", body="b", content_hash=f"h{i}") for i in range(1200)
+    )
+    update_statistics()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'article_listing'")
+        rows, per_status = cursor.fetchone()[0].split()[:2]
+    assert (rows, per_status) == ("1200", "1200")
 
 
 def test_a_name_learnt_later_finds_the_articles_stored_before(write_file):
@@ -544,22 +556,3 @@ def test_the_summary_counts_an_entity_once_however_many_articles_name_it(write_f
     named = Entity.objects.filter(mentions__isnull=False).distinct().count()
     assert Mention.objects.count() > named >= 2  # both articles name the same entities
     assert re.search(rf"; {named} entities, ", out), out
-
-
-def test_the_planner_counts_the_articles_of_each_status_in_full(db):
-    """A sample of 400 index entries made 'published' look rare in a large archive (401 of
-    100,000), so SQLite read every published article where one index entry would do."""
-    from django.db import connection
-
-    from articles.services.rows import update_statistics
-
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL's autovacuum gathers its own statistics")
-    Article.objects.bulk_create(
-        Article(slug=f"a{i}", title="t", body="b", content_hash=f"h{i}") for i in range(1200)
-    )
-    update_statistics()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'article_listing'")
-        rows, per_status = cursor.fetchone()[0].split()[:2]
-    assert (rows, per_status) == ("1200", "1200")
